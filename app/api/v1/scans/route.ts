@@ -1,0 +1,18 @@
+// POST /api/v1/scans — ingest one scanner report (raw output, format auto-detected). Token scope: ingest.
+import { apiRoute, queryObject } from "@/lib/api/handler";
+import { readJsonText } from "@/lib/api/body";
+import { env } from "@/lib/env";
+import { ingestContextSchema } from "@/lib/ingest/context";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { applyTokenBinding } from "@/lib/ingest/token-binding";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
+  const context = await applyTokenBinding(ingestContextSchema.parse(queryObject(url)), token);
+  const body = await readJsonText(request, env().ingestBodyLimitBytes);
+  const result = await ingestReport({ body, context, tokenId: token.id });
+  const { duplicate, ...scan } = result;
+  return duplicate ? Response.json({ ...scan, duplicate: true }, { status: 200 }) : Response.json(scan, { status: 201 });
+});

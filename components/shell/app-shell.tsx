@@ -1,0 +1,41 @@
+import type { ReactNode } from "react";
+import { SidebarNav } from "@/components/shell/sidebar-nav";
+import { HealthIndicator } from "@/components/shell/health-indicator";
+import { signOutAction } from "@/app/login/actions";
+import type { Viewer } from "@/lib/auth/viewer";
+
+const roleLabel: Record<Viewer["role"], string> = {
+  admin: "Admin",
+  security_lead: "Security lead",
+  engineer: "Engineer",
+  manager: "Manager",
+};
+
+export function AppShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
+  return (
+    <div className="flex min-h-screen">
+      <aside className="flex w-60 shrink-0 flex-col gap-6 bg-ink-950 px-4 py-5">
+        <div className="flex items-center gap-2 px-2">
+          <span aria-hidden className="grid h-8 w-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white">P</span>
+          <span className="text-lg font-semibold text-white">Portcullis</span>
+        </div>
+        <SidebarNav />
+        <div className="mt-auto flex flex-col gap-3 border-t border-ink-800 px-2 pt-4">
+          <HealthIndicator />
+          <div className="text-sm text-slate-200">
+            <div className="truncate font-medium">{viewer.name}</div>
+            <div className="truncate text-xs text-slate-400">
+              {viewer.email} · {roleLabel[viewer.role]}
+            </div>
+          </div>
+          <form action={signOutAction}>
+            <button type="submit" className="w-full rounded-md border border-ink-800 px-3 py-1.5 text-sm text-slate-200 hover:bg-ink-800">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+    </div>
+  );
+}

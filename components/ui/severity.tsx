@@ -1,0 +1,31 @@
+import type { Severity } from "@/lib/findings/model";
+
+const styles: Record<Severity, string> = {
+  critical: "bg-red-600 text-white",
+  high: "bg-orange-500 text-white",
+  medium: "bg-amber-300 text-amber-950",
+  low: "bg-sky-200 text-sky-900",
+  unknown: "bg-slate-200 text-slate-700",
+};
+
+export const severityLabel: Record<Severity, string> = {
+  critical: "Critical",
+  high: "High",
+  medium: "Medium",
+  low: "Low",
+  unknown: "Unknown",
+};
+
+/** A count of findings of one severity; zero is shown faded so the eye goes to what matters. */
+export function SeverityCount({ severity, count }: { severity: Severity; count: number }) {
+  return (
+    <span
+      title={`${count} ${severityLabel[severity].toLowerCase()}`}
+      className={`inline-flex min-w-8 justify-center rounded px-1.5 py-0.5 text-xs font-semibold tabular-nums ${
+        count > 0 ? styles[severity] : "bg-slate-100 text-slate-400"
+      }`}
+    >
+      {count}
+    </span>
+  );
+}

@@ -1,0 +1,48 @@
+// The one way into every /api route: authenticate → call → map errors. A route states what it
+// needs (a token scope, or explicitly no auth); nothing reaches a handler unauthenticated by accident.
+import { ApiError, toErrorResponse } from "@/lib/api/errors";
+import { tokenHasScope } from "@/lib/authz/policy";
+import { verifyApiToken, type VerifiedToken } from "@/lib/tokens/api-tokens";
+import type { TokenScope } from "@/lib/generated/prisma/enums";
+
+type Access = { token: TokenScope } | { public: true };
+
+export interface ApiContext<A extends Access> {
+  request: Request;
+  url: URL;
+  token: A extends { token: TokenScope } ? VerifiedToken : null;
+  sourceIp: string | null;
+}
+
+export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<A>) => Promise<Response>) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      const token = "token" in access ? await authenticate(request, access.token) : null;
+      const ctx = { request, url: new URL(request.url), token, sourceIp: sourceIpOf(request) } as ApiContext<A>;
+      return await handler(ctx);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+async function authenticate(request: Request, scope: TokenScope): Promise<VerifiedToken> {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new ApiError("unauthorized", "Missing API token: send Authorization: Bearer <token>");
+  const token = await verifyApiToken(match[1]);
+  if (!token) throw new ApiError("unauthorized", "Invalid, expired or revoked API token");
+  if (!tokenHasScope(token.scopes, scope)) {
+    throw new ApiError("forbidden", `This token lacks the "${scope}" scope`);
+  }
+  return token;
+}
+
+function sourceIpOf(request: Request): string | null {
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request.headers.get("x-real-ip") || null;
+}
+
+/** Query parameters as a plain object, for zod. */
+export function queryObject(url: URL): Record<string, string> {
+  return Object.fromEntries(url.searchParams.entries());
+}

@@ -1,0 +1,112 @@
+// Demo data that looks like a real organisation: teams, people, three clusters and dozens of
+// images with ~100 days of scan history. Every scan is a real Trivy report from fixtures/,
+// ingested through the same code path as POST /api/v1/scans.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { db } from "@/lib/db";
+import { createTeam, createUser } from "@/lib/admin/commands";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, type DemoService } from "@/lib/demo/organisation";
+
+const DAY = 24 * 3600 * 1000;
+const VERSIONS = 3;
+const VERSION_LIFETIME_DAYS = 35;
+const RESCAN_EVERY_DAYS = 14;
+
+export async function isDatabaseEmpty(): Promise<boolean> {
+  const [users, scans] = await Promise.all([db.user.count(), db.scan.count()]);
+  return users === 0 && scans === 0;
+}
+
+export interface SeedSummary {
+  users: { email: string; role: string }[];
+  password: string;
+  images: number;
+  scans: number;
+}
+
+export async function seedDemoData(options: { password: string; fixturesDir: string; now?: Date }): Promise<SeedSummary> {
+  const now = options.now ?? new Date();
+  for (const name of DEMO_TEAMS) await createTeam({ name });
+  for (const user of DEMO_USERS) await createUser({ ...user, password: options.password });
+  await createOwnershipRules();
+
+  let scans = 0;
+  for (const [index, service] of DEMO_SERVICES.entries()) {
+    const fixture = JSON.parse(readFileSync(path.join(options.fixturesDir, "trivy", service.fixture), "utf8"));
+    for (const scan of scanPlan(index, now)) {
+      await ingestReport({
+        body: JSON.stringify(reportAsOf(fixture, scan.version, scan.round)),
+        context: {
+          format: "auto",
+          image: imageRef(service, scan.version),
+          ...(service.runsIn[scan.version % service.runsIn.length] ?? {}),
+        },
+        receivedAt: scan.at,
+      });
+      scans += 1;
+    }
+  }
+  return {
+    users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })),
+    password: options.password,
+    images: await db.image.count(),
+    scans,
+  };
+}
+
+async function createOwnershipRules(): Promise<void> {
+  const teams = await db.team.findMany({ select: { id: true, name: true } });
+  const id = (name: string) => teams.find((t) => t.name === name)!.id;
+  await db.ownershipRule.createMany({
+    data: [
+      { teamId: id("Payments"), repositoryPrefix: "registry.acme.dev/payments/" },
+      { teamId: id("Storefront"), repositoryPrefix: "registry.acme.dev/storefront/" },
+      { teamId: id("Platform"), repositoryPrefix: "registry.acme.dev/platform/" },
+      { teamId: id("Data"), repositoryPrefix: "registry.acme.dev/data/" },
+      { teamId: id("Platform"), clusterName: "staging" },
+      { teamId: id("Payments"), clusterName: "prod-eu", namespace: "payments" },
+      { teamId: id("Storefront"), clusterName: "prod-eu", namespace: "storefront" },
+    ],
+  });
+}
+
+/** Version v of a service appears 35 days after v-1 and is rescanned every two weeks while current. */
+function scanPlan(serviceIndex: number, now: Date): { version: number; round: number; at: Date }[] {
+  const plan: { version: number; round: number; at: Date }[] = [];
+  const firstDay = -100 + (serviceIndex % 5);
+  for (let version = 0; version < VERSIONS; version++) {
+    const start = firstDay + version * VERSION_LIFETIME_DAYS;
+    const end = version === VERSIONS - 1 ? 0 : start + VERSION_LIFETIME_DAYS;
+    for (let round = 0, day = start; day <= end; round++, day += RESCAN_EVERY_DAYS) {
+      plan.push({ version, round, at: new Date(now.getTime() + day * DAY + serviceIndex * 60_000) });
+    }
+  }
+  return plan;
+}
+
+const bucket = (text: string, n: number) => createHash("sha256").update(text).digest()[0] % n;
+
+/**
+ * The real report as a scanner would have produced it at that time: vulnerabilities are
+ * disclosed over successive rounds, and newer versions ship fixes for some fixable ones.
+ */
+function reportAsOf(fixture: { Results?: { Vulnerabilities?: { VulnerabilityID: string; PkgName: string; FixedVersion?: string }[] }[] }, version: number, round: number) {
+  return {
+    ...fixture,
+    Results: (fixture.Results ?? []).map((result) => ({
+      ...result,
+      Vulnerabilities: result.Vulnerabilities?.filter((v) => {
+        const disclosed = bucket(v.VulnerabilityID, 3) <= round + version;
+        const fixedInThisVersion = !!v.FixedVersion && version > 0 && bucket(`${v.VulnerabilityID}/${v.PkgName}`, 3) < version;
+        return disclosed && !fixedInThisVersion;
+      }),
+    })),
+  };
+}
+
+function imageRef(service: DemoService, version: number): string {
+  const ref = `${service.repository}:${service.baseVersion}.${version}`;
+  return `${ref}@sha256:${createHash("sha256").update(ref).digest("hex")}`;
+}

@@ -1,0 +1,24 @@
+// Each scanner's severity scale mapped onto ours.
+import type { Severity } from "@/lib/findings/model";
+
+const words: Record<string, Severity> = {
+  critical: "critical",
+  high: "high",
+  medium: "medium",
+  moderate: "medium",
+  low: "low",
+  negligible: "low",
+  minimal: "low",
+  info: "unknown",
+  informational: "unknown",
+  none: "unknown",
+  unknown: "unknown",
+};
+
+/** A severity word from any scanner, case-insensitive; anything unrecognised is "unknown". */
+export function severityFromWord(word: unknown): Severity {
+  if (typeof word !== "string") return "unknown";
+  return words[word.trim().toLowerCase()] ?? "unknown";
+}
+
+export const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 };

@@ -1,0 +1,27 @@
+// Display formatting shared by pages.
+const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+export function timeAgo(date: Date | null, now: Date = new Date()): string {
+  if (!date) return "never";
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
+  }
+  return "just now";
+}
+
+export function isoDate(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 10) : "";
+}
+
+export function shortDigest(digest: string | null): string | null {
+  return digest ? digest.replace(/^sha256:/, "").slice(0, 12) : null;
+}

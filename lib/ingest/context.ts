@@ -1,0 +1,32 @@
+// The query parameters that complete or override what a report says about its context.
+import { z } from "zod";
+import { REQUESTABLE_FORMATS } from "@/lib/ingest/detect";
+
+const name = z.string().trim().min(1).max(253);
+
+export const ingestContextSchema = z
+  .object({
+    format: z.enum(REQUESTABLE_FORMATS).default("auto"),
+    cluster: name.optional(),
+    namespace: name.optional(),
+    workload: name.optional(),
+    team: name.optional(),
+    image: name.optional(),
+  })
+  .strict()
+  .refine((c) => !c.namespace || c.cluster, { message: "namespace= needs cluster=", path: ["namespace"] })
+  .refine((c) => !c.workload || c.namespace, { message: "workload= needs namespace= and cluster=", path: ["workload"] });
+
+export type IngestContext = z.infer<typeof ingestContextSchema>;
+
+/** A workload parameter is "kind/name" (deployment/api) or a bare name (then kind is "Workload"). */
+export function splitWorkload(workload: string): { kind: string; name: string } {
+  const slash = workload.indexOf("/");
+  if (slash <= 0) return { kind: "Workload", name: workload };
+  return { kind: workload.slice(0, slash), name: workload.slice(slash + 1) };
+}
+
+/** Context parameters in a fixed order, so that the same report with the same context dedupes. */
+export function canonicalContext(c: IngestContext): string {
+  return JSON.stringify([c.cluster ?? null, c.namespace ?? null, c.workload ?? null, c.team ?? null, c.image ?? null]);
+}

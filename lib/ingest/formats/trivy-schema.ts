@@ -1,0 +1,92 @@
+// The parts of Trivy's JSON (SchemaVersion 2) that Portcullis reads. Loose objects: fields added
+// by newer Trivy versions pass through; absent, null and [] are all treated as "none".
+import { z } from "zod";
+
+const text = z.string().nullish();
+const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
+
+const cvssEntry = z.looseObject({
+  V2Vector: text,
+  V2Score: z.number().nullish(),
+  V3Vector: text,
+  V3Score: z.number().nullish(),
+  V40Vector: text,
+  V40Score: z.number().nullish(),
+});
+
+export const trivyVulnerability = z.looseObject({
+  VulnerabilityID: z.string().min(1),
+  VendorIDs: list(z.string()),
+  PkgName: z.string(),
+  PkgPath: text,
+  PkgIdentifier: z.looseObject({ PURL: text }).nullish(),
+  InstalledVersion: z.string().nullish(),
+  FixedVersion: text,
+  Status: text,
+  SeveritySource: text,
+  PrimaryURL: text,
+  Title: text,
+  Description: text,
+  Severity: text,
+  CweIDs: list(z.string()),
+  CVSS: z.record(z.string(), cvssEntry).nullish(),
+  References: list(z.string()),
+  PublishedDate: text,
+  LastModifiedDate: text,
+});
+
+export const trivyMisconfiguration = z.looseObject({
+  ID: z.string().min(1),
+  AVDID: text,
+  Title: text,
+  Description: text,
+  Message: text,
+  Resolution: text,
+  Severity: text,
+  PrimaryURL: text,
+  References: list(z.string()),
+  Status: text,
+  CauseMetadata: z.looseObject({ StartLine: z.number().nullish(), EndLine: z.number().nullish() }).nullish(),
+});
+
+export const trivySecret = z.looseObject({
+  RuleID: z.string().min(1),
+  Category: text,
+  Severity: text,
+  Title: text,
+  StartLine: z.number().nullish(),
+  EndLine: z.number().nullish(),
+  Match: text,
+});
+
+export const trivyResult = z.looseObject({
+  Target: z.string().nullish(),
+  Class: text,
+  Type: text,
+  Vulnerabilities: list(trivyVulnerability),
+  Misconfigurations: list(trivyMisconfiguration),
+  Secrets: list(trivySecret),
+});
+
+export const trivyReport = z.looseObject({
+  SchemaVersion: z.literal(2),
+  CreatedAt: text,
+  ArtifactName: z.string().nullish(),
+  ArtifactType: text,
+  Trivy: z.looseObject({ Version: text }).nullish(),
+  Metadata: z
+    .looseObject({
+      Size: z.number().nullish(),
+      OS: z.looseObject({ Family: text, Name: text, EOSL: z.boolean().nullish() }).nullish(),
+      ImageID: text,
+      RepoTags: list(z.string()),
+      RepoDigests: list(z.string()),
+    })
+    .nullish(),
+  Results: list(trivyResult),
+});
+
+export type TrivyReport = z.infer<typeof trivyReport>;
+export type TrivyVulnerability = z.infer<typeof trivyVulnerability>;
+export type TrivyMisconfiguration = z.infer<typeof trivyMisconfiguration>;
+export type TrivySecret = z.infer<typeof trivySecret>;

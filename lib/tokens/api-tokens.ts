@@ -1,0 +1,63 @@
+// API tokens: 32 random bytes shown once; only their SHA-256 is stored (they are high-entropy,
+// so a fast hash is enough and lets every request be checked by one indexed lookup).
+import { createHash, randomBytes } from "node:crypto";
+import { db, type DbTx } from "@/lib/db";
+import type { TokenScope } from "@/lib/generated/prisma/enums";
+
+const TOKEN_PREFIX = "pcl_";
+const VISIBLE_CHARS = 12;
+
+export function hashToken(raw: string): string {
+  return createHash("sha256").update(raw).digest("hex");
+}
+
+export interface NewToken {
+  name: string;
+  scopes: TokenScope[];
+  teamId?: string | null;
+  clusterId?: string | null;
+  expiresAt?: Date | null;
+  createdById?: string | null;
+}
+
+export async function createApiToken(input: NewToken, tx: DbTx = db): Promise<{ id: string; token: string; prefix: string }> {
+  const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const prefix = token.slice(0, VISIBLE_CHARS);
+  const row = await tx.apiToken.create({
+    data: {
+      name: input.name,
+      prefix,
+      hash: hashToken(token),
+      scopes: input.scopes,
+      teamId: input.teamId ?? null,
+      clusterId: input.clusterId ?? null,
+      expiresAt: input.expiresAt ?? null,
+      createdById: input.createdById ?? null,
+    },
+    select: { id: true },
+  });
+  return { id: row.id, token, prefix };
+}
+
+export interface VerifiedToken {
+  id: string;
+  prefix: string;
+  scopes: TokenScope[];
+  teamId: string | null;
+  clusterId: string | null;
+}
+
+/** The token behind a bearer secret, if it exists, is not revoked and has not expired. */
+export async function verifyApiToken(raw: string, now = new Date()): Promise<VerifiedToken | null> {
+  if (!raw.startsWith(TOKEN_PREFIX) || raw.length > 200) return null;
+  const token = await db.apiToken.findUnique({
+    where: { hash: hashToken(raw) },
+    select: { id: true, prefix: true, scopes: true, teamId: true, clusterId: true, expiresAt: true, revokedAt: true, lastUsedAt: true },
+  });
+  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
+  // Last use is kept to the minute, so a busy token does not write on every request.
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
+    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
+  }
+  return { id: token.id, prefix: token.prefix, scopes: token.scopes, teamId: token.teamId, clusterId: token.clusterId };
+}

@@ -1,0 +1,82 @@
+// npm run admin -- <command> [options]: set up users, teams and tokens without clicking.
+// Every failure prints one line to stderr and exits non-zero; create-token prints the token alone
+// on the last line of stdout.
+import { parseArgs } from "node:util";
+import { CommandError, ROLES, createTeam, createToken, createUser } from "@/lib/admin/commands";
+import { disconnectDb } from "@/lib/db";
+
+const USAGE = `usage: npm run admin -- <command> [options]
+  create-user  --email E --password P --role ${ROLES.join("|")} [--team T]... [--name N]
+  create-team  --name T
+  create-token --name N --scope ingest|read|ingest,read [--team T] [--cluster C] [--expires-days D]`;
+
+const options = {
+  email: { type: "string" },
+  password: { type: "string" },
+  role: { type: "string" },
+  team: { type: "string", multiple: true },
+  name: { type: "string" },
+  scope: { type: "string" },
+  cluster: { type: "string" },
+  "expires-days": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const [command, ...extra] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    if (!command && !values.help) throw new CommandError("no command given");
+    return;
+  }
+  if (extra.length) throw new CommandError(`unexpected argument: ${extra[0]}`);
+  const required = (name: keyof typeof values) => {
+    const value = values[name];
+    if (value === undefined) throw new CommandError(`--${name} is required for ${command}`);
+    return value;
+  };
+  switch (command) {
+    case "create-user": {
+      const user = await createUser({
+        email: required("email") as string,
+        password: required("password") as string,
+        role: required("role") as (typeof ROLES)[number],
+        teams: values.team ?? [],
+        name: values.name,
+      });
+      console.log(`created user ${user.email} (${user.id})`);
+      return;
+    }
+    case "create-team": {
+      const team = await createTeam({ name: required("name") as string });
+      console.log(`created team ${team.name} (${team.id})`);
+      return;
+    }
+    case "create-token": {
+      if ((values.team?.length ?? 0) > 1) throw new CommandError("--team may be given once for a token");
+      const created = await createToken({
+        name: required("name") as string,
+        scope: required("scope") as string,
+        team: values.team?.[0],
+        cluster: values.cluster,
+        expiresDays: values["expires-days"],
+      });
+      console.log(`created token ${created.prefix}… (shown once; only its hash is stored)`);
+      console.log(created.token);
+      return;
+    }
+    default:
+      throw new CommandError(`unknown command: ${command} (create-user, create-team, create-token)`);
+  }
+}
+
+run(process.argv.slice(2))
+  .then(() => disconnectDb())
+  .catch(async (error: unknown) => {
+    const known = error instanceof CommandError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"));
+    const message = known ? (error as Error).message : `failed: ${(error as Error).message?.split("\n")[0] ?? String(error)}`;
+    console.error(`admin: ${message.split("\n")[0]}`);
+    await disconnectDb().catch(() => undefined);
+    process.exit(known ? 2 : 1);
+  });
