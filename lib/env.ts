@@ -21,21 +21,18 @@ export type Env = {
   publicUrl: string;
 };
 
-let cached: Env | undefined;
-
+/** Parsed on each call (it is cheap), so a changed variable takes effect without a restart of tests. */
 export function env(): Env {
-  if (cached) return cached;
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${problems}`);
   }
-  cached = {
+  return {
     databaseUrl: parsed.data.DATABASE_URL,
     authSecret: parsed.data.BETTER_AUTH_SECRET,
     ingestBodyLimitBytes: Math.floor(parsed.data.INGEST_BODY_LIMIT_MB * mib),
     production: parsed.data.NODE_ENV === "production",
     publicUrl: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
   };
-  return cached;
 }

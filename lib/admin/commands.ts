@@ -83,7 +83,7 @@ const tokenInput = z.object({
     .pipe(z.array(z.enum(SCOPES, { message: "--scope must be ingest, read or ingest,read" })).min(1)),
   team: z.string().trim().min(1).optional(),
   cluster: z.string().trim().min(1).max(253).optional(),
-  expiresDays: z.coerce.number().int("--expires-days must be a whole number").min(1, "--expires-days must be at least 1").max(3650).optional(),
+  expiresDays: z.coerce.number({ message: "--expires-days must be a whole number of days" }).int("--expires-days must be a whole number of days").min(1, "--expires-days must be at least 1").max(3650).optional(),
 });
 
 export async function createToken(input: z.input<typeof tokenInput>): Promise<{ token: string; prefix: string }> {

@@ -37,7 +37,7 @@ export async function seedDemoData(options: { password: string; fixturesDir: str
     const fixture = JSON.parse(readFileSync(path.join(options.fixturesDir, "trivy", service.fixture), "utf8"));
     for (const scan of scanPlan(index, now)) {
       await ingestReport({
-        body: JSON.stringify(reportAsOf(fixture, scan.version, scan.round)),
+        body: JSON.stringify({ ...reportAsOf(fixture, scan.version, scan.round), CreatedAt: scan.at.toISOString() }),
         context: {
           format: "auto",
           image: imageRef(service, scan.version),

@@ -13,7 +13,7 @@ export interface EmbeddedPostgres {
 }
 
 export async function startEmbeddedPostgres(dataDir: string, port = EMBEDDED_PORT): Promise<EmbeddedPostgres> {
-  mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith("memory:")) mkdirSync(dataDir, { recursive: true });
   if (await portOpen(port)) {
     throw new Error(`port ${port} is already in use: is another Portcullis running on the embedded database?`);
   }

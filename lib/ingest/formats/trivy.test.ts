@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { normaliseCheckId, parseTrivy } from "@/lib/ingest/formats/trivy";
+import { ReportError } from "@/lib/ingest/errors";
+import { distinctByIdentity } from "@/lib/findings/merge";
+
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(import.meta.dirname, "../../../fixtures/trivy", name), "utf8"));
+
+const severities = (name: string) => {
+  const counts: Record<string, number> = {};
+  for (const f of parseTrivy(fixture(name)).findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  return counts;
+};
+
+describe("parseTrivy on real image reports", () => {
+  it.each([
+    ["trivy_alpine-310.json", { medium: 4 }],
+    ["trivy_alpine-distroless.json", { medium: 1 }],
+    ["trivy_debian-buster.json", { critical: 1, low: 1 }],
+    ["trivy_ubuntu-1804.json", { medium: 4, low: 1 }],
+    ["trivy_centos-7.json", { medium: 1, low: 2 }],
+    ["trivy_distroless-base.json", { medium: 2, low: 2 }],
+    ["trivy_fluentd-gems.json", { critical: 1, high: 1 }],
+    ["trivy_spring4shell-jre11.json", { critical: 1 }],
+  ])("%s has the documented severities", (name, expected) => {
+    expect(severities(name)).toEqual(expected);
+  });
+
+  it("reads the image: repository, tag, config id and OS", () => {
+    const report = parseTrivy(fixture("trivy_fluentd-gems.json"));
+    expect(report.target).toMatchObject({
+      kind: "image",
+      repository: "ghcr.io/aquasecurity/trivy-test-images",
+      tags: ["fluentd-multiple-lockfiles"],
+      digest: null,
+      configId: "sha256:5a992077baba51b97f27591a10d54d2f2723dc9c81a3fe419e261023f2554933",
+      osFamily: "debian",
+      osName: "10.2",
+    });
+    expect(report.tool).toBe("trivy");
+    expect(report.reportCreatedAt?.toISOString()).toBe("2021-08-25T12:20:30.000Z");
+  });
+
+  it("normalises a language-package vulnerability with its path, PURL, CVSS and several fixed versions", () => {
+    const ruby = parseTrivy(fixture("trivy_fluentd-gems.json")).findings.find((f) => f.packageName === "activesupport")!;
+    expect(ruby).toMatchObject({
+      kind: "vulnerability",
+      ruleId: "CVE-2020-8165",
+      severity: "high",
+      installedVersion: "6.0.2.1",
+      packagePath: "var/lib/gems/2.5.0/specifications/activesupport-6.0.2.1.gemspec",
+      purl: "pkg:gem/activesupport@6.0.2.1",
+      fixedVersion: "6.0.3.1, 5.2.4.3",
+      scannerStatus: "fixed",
+    });
+    // SeveritySource is ghsa, which has no CVSS entry here, so NVD's v3 score is used.
+    expect(ruby.vulnerability).toMatchObject({ cvssScore: 9.8, cvssVersion: "3", cwes: ["CWE-502"] });
+  });
+
+  it("keeps a vulnerability without a fix as not fixable", () => {
+    const noFix = parseTrivy(fixture("trivy_debian-buster.json")).findings.find((f) => f.severity === "low")!;
+    expect(noFix.fixedVersion).toBeNull();
+    expect(noFix.scannerStatus).toBe("affected");
+  });
+
+  it("gives every finding of a report a distinct identity", () => {
+    for (const name of ["trivy_alpine-310.json", "trivy_ubuntu-1804.json", "trivy_centos-7.json"]) {
+      const findings = parseTrivy(fixture(name)).findings;
+      expect(distinctByIdentity(findings)).toHaveLength(findings.length);
+    }
+  });
+
+  it("treats absent, null and empty result lists alike", () => {
+    const base = fixture("trivy_alpine-distroless.json");
+    expect(parseTrivy({ ...base, Results: undefined }).findings).toEqual([]);
+    expect(parseTrivy({ ...base, Results: null }).findings).toEqual([]);
+    expect(parseTrivy({ ...base, Results: [{ Target: "x", Vulnerabilities: null }] }).findings).toEqual([]);
+  });
+
+  it("rejects a wrongly typed field, naming where it is", () => {
+    const bad = fixture("trivy_alpine-310.json");
+    bad.Results[0].Vulnerabilities[2].PkgName = 42;
+    expect(() => parseTrivy(bad)).toThrowError(ReportError);
+    expect(() => parseTrivy(bad)).toThrowError("$.Results[0].Vulnerabilities[2].PkgName");
+  });
+
+  it("rejects repository scans for now, saying what to send", () => {
+    expect(() => parseTrivy(fixture("trivy_npm.json"))).toThrowError(/ArtifactType "repository"/);
+  });
+});
+
+describe("normaliseCheckId", () => {
+  it("maps old and new Trivy check ids to one form", () => {
+    expect(normaliseCheckId("KSV001", "AVD-KSV-0001")).toBe("KSV-0001");
+    expect(normaliseCheckId("KSV001")).toBe("KSV-0001");
+    expect(normaliseCheckId("KSV-0118")).toBe("KSV-0118");
+    expect(normaliseCheckId("DS-0002")).toBe("DS-0002");
+  });
+});

@@ -1,0 +1,136 @@
+// POST /api/v1/scans through its real route handler and a real database: auth, errors, limits.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/scans/route";
+import { GET as health } from "@/app/api/health/route";
+import { db } from "@/lib/db";
+import { createApiToken } from "@/lib/tokens/api-tokens";
+import { databaseFingerprint, resetDatabase } from "../support/db-state";
+import { fixtureText } from "../support/fixtures";
+
+let ingestToken: string;
+let readToken: string;
+
+beforeEach(async () => {
+  await resetDatabase();
+  ingestToken = (await createApiToken({ name: "ci", scopes: ["ingest"] })).token;
+  readToken = (await createApiToken({ name: "reader", scopes: ["read"] })).token;
+});
+
+afterEach(() => {
+  delete process.env.INGEST_BODY_LIMIT_MB;
+});
+
+function post(body: BodyInit | null, { query = "", token = ingestToken, headers = {} as Record<string, string> } = {}) {
+  return POST(
+    new Request(`http://localhost/api/v1/scans${query}`, {
+      method: "POST",
+      body,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json", ...headers },
+    }),
+  );
+}
+
+async function expectError(response: Response, status: number, code: string, message: RegExp) {
+  expect(response.status).toBe(status);
+  const body = await response.json();
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toMatch(message);
+}
+
+describe("POST /api/v1/scans", () => {
+  it("ingests a Trivy report: 201, then 200 with duplicate: true", async () => {
+    const body = fixtureText("trivy/trivy_debian-buster.json");
+    const first = await post(body, { query: "?cluster=prod&namespace=web&workload=deployment/api" });
+    expect(first.status).toBe(201);
+    const created = await first.json();
+    expect(created).toEqual({
+      scanId: expect.any(String),
+      format: "trivy",
+      target: "ghcr.io/aquasecurity/trivy-test-images:debian-buster",
+      findings: { total: 2, new: 2, reopened: 0, fixed: 0, unchanged: 0 },
+    });
+    const again = await post(body, { query: "?cluster=prod&namespace=web&workload=deployment/api" });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ ...created, duplicate: true });
+    expect(await db.scan.count()).toBe(1);
+    expect((await db.scan.findFirstOrThrow()).tokenId).not.toBeNull();
+  });
+
+  it("accepts curl's default form content type, since the body is what counts", async () => {
+    const response = await post(fixtureText("trivy/trivy_alpine-distroless.json"), { headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(response.status).toBe(201);
+  });
+
+  describe("rejects bad requests with a clear error and changes nothing", () => {
+    let before: Record<string, string>;
+    beforeEach(async () => {
+      await post(fixtureText("trivy/trivy_alpine-310.json"));
+      before = await databaseFingerprint();
+    });
+    afterEach(async () => {
+      expect(await databaseFingerprint()).toEqual(before);
+    });
+
+    it("401 without a token", async () => {
+      await expectError(await post("{}", { token: "" }), 401, "unauthorized", /Missing API token/);
+    });
+    it("401 with an unknown token", async () => {
+      await expectError(await post("{}", { token: "pcl_not-a-real-token" }), 401, "unauthorized", /Invalid/);
+    });
+    it("401 with a revoked token", async () => {
+      await db.apiToken.updateMany({ where: { name: "ci" }, data: { revokedAt: new Date() } });
+      before = await databaseFingerprint();
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json")), 401, "unauthorized", /revoked/);
+    });
+    it("401 with an expired token", async () => {
+      const expired = await createApiToken({ name: "old", scopes: ["ingest"], expiresAt: new Date(Date.now() - 1000) });
+      before = await databaseFingerprint();
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { token: expired.token }), 401, "unauthorized", /expired/);
+    });
+    it("403 with a read-only token", async () => {
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { token: readToken }), 403, "forbidden", /"ingest" scope/);
+    });
+    it("400 for malformed JSON, saying where", async () => {
+      await expectError(await post('{"SchemaVersion": 2, "ArtifactName": '), 400, "malformed_report", /not valid JSON/);
+    });
+    it("400 for a truncated report", async () => {
+      const text = fixtureText("trivy/trivy_ubuntu-1804.json");
+      await expectError(await post(text.slice(0, text.length / 2)), 400, "malformed_report", /not valid JSON/);
+    });
+    it("400 for a wrongly typed field, naming its path", async () => {
+      const report = JSON.parse(fixtureText("trivy/trivy_ubuntu-1804.json"));
+      report.Results[0].Vulnerabilities[1].Severity = { level: "HIGH" };
+      await expectError(await post(JSON.stringify(report)), 400, "malformed_report", /\$\.Results\[0\]\.Vulnerabilities\[1\]\.Severity/);
+    });
+    it("400 for an unknown JSON shape", async () => {
+      await expectError(await post('{"hello": "world"}'), 400, "unknown_format", /Unrecognised report/);
+    });
+    it("400 when format= does not match the body", async () => {
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?format=grype" }), 400, "unknown_format", /format=grype/);
+    });
+    it("400 for an unknown query parameter", async () => {
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?clutser=prod" }), 400, "bad_request", /clutser/);
+    });
+    it("400 for a team that does not exist", async () => {
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?team=Nobody" }), 400, "invalid_context", /names no team/);
+    });
+    it("415 for XML", async () => {
+      await expectError(await post("<report/>", { headers: { "content-type": "application/xml" } }), 415, "unsupported_media_type", /not JSON/);
+    });
+    it("415 for a body that is not JSON", async () => {
+      await expectError(await post("SchemaVersion: 2"), 415, "unsupported_media_type", /not JSON/);
+    });
+    it("413 for a body over the limit, before reading it all", async () => {
+      process.env.INGEST_BODY_LIMIT_MB = "0.001"; // about 1 KiB; the report is 23 KiB
+      await expectError(await post(fixtureText("trivy/trivy_ubuntu-1804.json")), 413, "payload_too_large", /larger than the limit/);
+    });
+  });
+});
+
+describe("GET /api/health", () => {
+  it("answers 200 with the database reachable", async () => {
+    const response = await health(new Request("http://localhost/api/health"));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", db: "ok" });
+  });
+});

@@ -1,0 +1,133 @@
+// The living set of findings, scan by scan, against a real PostgreSQL.
+import { beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import type { IngestContext } from "@/lib/ingest/context";
+import { databaseFingerprint, resetDatabase } from "../support/db-state";
+import { fixtureJson, fixtureText } from "../support/fixtures";
+
+const context: IngestContext = { format: "auto" };
+const day = (n: number) => new Date(Date.UTC(2026, 9, 1 + n));
+
+/** The real alpine report with some vulnerabilities left out, as an older or newer scan would be. */
+function alpineWithout(...ids: string[]): string {
+  const report = fixtureJson("trivy/trivy_alpine-310.json");
+  report.Results[0].Vulnerabilities = report.Results[0].Vulnerabilities.filter((v: { VulnerabilityID: string }) => !ids.includes(v.VulnerabilityID));
+  report.CreatedAt = new Date().toISOString() + Math.random();
+  return JSON.stringify(report);
+}
+
+beforeEach(resetDatabase);
+
+describe("ingesting every Trivy image fixture", () => {
+  it.each([
+    ["trivy_alpine-310.json", 4],
+    ["trivy_alpine-distroless.json", 1],
+    ["trivy_debian-buster.json", 2],
+    ["trivy_ubuntu-1804.json", 5],
+    ["trivy_centos-7.json", 3],
+    ["trivy_distroless-base.json", 4],
+    ["trivy_fluentd-gems.json", 2],
+    ["trivy_spring4shell-jre11.json", 1],
+  ])("%s lands with %i new findings", async (name, count) => {
+    const result = await ingestReport({ body: fixtureText(`trivy/${name}`), context });
+    expect(result).toMatchObject({ format: "trivy", duplicate: false, findings: { total: count, new: count, reopened: 0, fixed: 0, unchanged: 0 } });
+    expect(await db.finding.count({ where: { kind: "vulnerability", status: "open" } })).toBe(count);
+    const events = await db.findingEvent.count({ where: { type: "created", scanId: result.scanId } });
+    expect(events).toBe(count);
+  });
+
+  it("stores severities, fixability and the catalogue entry", async () => {
+    await ingestReport({ body: fixtureText("trivy/trivy_debian-buster.json"), context });
+    const findings = await db.finding.findMany({ orderBy: { severity: "asc" }, include: { vulnerability: true } });
+    expect(findings.map((f) => [f.severity, f.fixable])).toEqual([
+      ["critical", true],
+      ["low", false],
+    ]);
+    expect(findings[0].vulnerability?.id).toBe(findings[0].ruleId);
+    expect(findings[0].dueAt?.getTime()).toBe(findings[0].firstSeenAt.getTime() + 7 * 24 * 3600 * 1000);
+  });
+});
+
+describe("lifecycle across scans of the same image", () => {
+  it("is new, then unchanged, then fixed by the scan that no longer reports it, then reopened", async () => {
+    const first = await ingestReport({ body: alpineWithout(), context, receivedAt: day(0) });
+    expect(first.findings).toEqual({ total: 4, new: 4, reopened: 0, fixed: 0, unchanged: 0 });
+
+    // CVE-2019-1549 affects two packages (libcrypto1.1 and libssl1.1): two findings go.
+    const gone = "CVE-2019-1549";
+    const second = await ingestReport({ body: alpineWithout(gone), context, receivedAt: day(1) });
+    expect(second.findings).toEqual({ total: 2, new: 0, reopened: 0, fixed: 2, unchanged: 2 });
+    const fixed = await db.finding.findMany({ where: { status: "fixed" } });
+    expect(fixed.map((f) => [f.ruleId, f.fixedByScanId, f.fixedAt?.toISOString()])).toEqual([
+      [gone, second.scanId, day(1).toISOString()],
+      [gone, second.scanId, day(1).toISOString()],
+    ]);
+
+    const third = await ingestReport({ body: alpineWithout(), context, receivedAt: day(2) });
+    expect(third.findings).toEqual({ total: 4, new: 0, reopened: 2, fixed: 0, unchanged: 2 });
+    expect(await db.finding.count({ where: { status: "open" } })).toBe(4);
+    const history = await db.findingEvent.findMany({ where: { findingId: fixed[0].id }, orderBy: { at: "asc" } });
+    expect(history.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
+      ["created", null, "open"],
+      ["fixed", "open", "fixed"],
+      ["reopened", "fixed", "open"],
+    ]);
+  });
+
+  it("keeps human decisions on findings that are still reported", async () => {
+    await ingestReport({ body: alpineWithout(), context, receivedAt: day(0) });
+    const [decided] = await db.finding.findMany({ take: 1 });
+    await db.finding.update({ where: { id: decided.id }, data: { status: "false_positive" } });
+    const rescan = await ingestReport({ body: alpineWithout(), context, receivedAt: day(1) });
+    expect(rescan.findings.unchanged).toBe(4);
+    expect((await db.finding.findUniqueOrThrow({ where: { id: decided.id } })).status).toBe("false_positive");
+  });
+
+  it("never touches findings of another image", async () => {
+    const debian = await ingestReport({ body: fixtureText("trivy/trivy_debian-buster.json"), context });
+    await ingestReport({ body: alpineWithout(), context });
+    const rescan = await ingestReport({ body: alpineWithout("CVE-2019-1551"), context });
+    expect(rescan.findings.fixed).toBeGreaterThan(0);
+    const debianFindings = await db.finding.findMany({ where: { lastScanId: debian.scanId } });
+    expect(debianFindings).toHaveLength(2);
+    expect(debianFindings.every((f) => f.status === "open")).toBe(true);
+  });
+});
+
+describe("the same report twice", () => {
+  it("answers duplicate and changes nothing", async () => {
+    const body = fixtureText("trivy/trivy_ubuntu-1804.json");
+    const first = await ingestReport({ body, context });
+    const before = await databaseFingerprint();
+    const again = await ingestReport({ body, context });
+    expect(again).toEqual({ ...first, duplicate: true });
+    expect(await databaseFingerprint()).toEqual(before);
+  });
+
+  it("serialises concurrent ingests of the same report into one scan", async () => {
+    const body = fixtureText("trivy/trivy_centos-7.json");
+    const results = await Promise.all([1, 2, 3].map(() => ingestReport({ body, context })));
+    expect(new Set(results.map((r) => r.scanId)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await db.scan.count()).toBe(1);
+    expect(await db.finding.count()).toBe(3);
+  });
+});
+
+describe("context parameters", () => {
+  it("records cluster, namespace and workload as where the image runs, and the named team as owner", async () => {
+    await db.team.create({ data: { name: "Payments" } });
+    await ingestReport({
+      body: fixtureText("trivy/trivy_fluentd-gems.json"),
+      context: { format: "auto", cluster: "prod-eu", namespace: "payments", workload: "deployment/checkout", team: "Payments", image: "registry.acme.dev/payments/checkout:2.4.1" },
+    });
+    const image = await db.image.findFirstOrThrow({ include: { repository: true, team: true, workloads: { include: { workload: { include: { namespace: { include: { cluster: true } } } } } } } });
+    expect(image.repository.name).toBe("registry.acme.dev/payments/checkout");
+    expect(image.tags).toEqual(["2.4.1"]);
+    expect(image.team?.name).toBe("Payments");
+    const [run] = image.workloads;
+    expect([run.workload.namespace.cluster.name, run.workload.namespace.name, run.workload.kind, run.workload.name]).toEqual(["prod-eu", "payments", "deployment", "checkout"]);
+    expect(await db.finding.count({ where: { team: { name: "Payments" } } })).toBe(2);
+  });
+});

@@ -1,0 +1,25 @@
+// Helpers that look at the whole database: wipe it between tests, and count what is in it so a
+// test can prove that a rejected request changed nothing.
+import { db } from "@/lib/db";
+
+const KEEP = new Set(["_prisma_migrations", "SlaPolicy"]);
+
+export async function resetDatabase(): Promise<void> {
+  const tables = await db.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
+  const names = tables.map((t) => t.tablename).filter((t) => !KEEP.has(t));
+  await db.$executeRawUnsafe(`TRUNCATE ${names.map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
+}
+
+/** Row counts of every table, plus a checksum of findings' mutable state. */
+export async function databaseFingerprint(): Promise<Record<string, string>> {
+  const tables = await db.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`;
+  const result: Record<string, string> = {};
+  for (const { tablename } of tables) {
+    const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${tablename}"`);
+    result[tablename] = String(n);
+  }
+  const [{ state }] = await db.$queryRaw<{ state: string | null }[]>`
+    SELECT md5(string_agg(id || status || "lastSeenAt"::text || coalesce("lastScanId", ''), ',' ORDER BY id)) AS state FROM "Finding"`;
+  result.findingState = state ?? "";
+  return result;
+}
