@@ -4,10 +4,10 @@
 //   database (unless DEMO_DATA=false), build the app if there is no current build, and serve on PORT.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
 import { migrateDeploy } from "@/lib/runtime/migrate";
+import { needsBuild } from "@/lib/runtime/build";
 
 const root = process.cwd();
 const log = (message: string) => console.log(`[portcullis] ${message}`);
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   }
   await disconnectDb();
 
-  if (needsBuild()) {
+  if (needsBuild(root)) {
     log("building the app (first start or changed sources)…");
     const build = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (build.status !== 0) throw new Error("next build failed");
@@ -63,24 +63,6 @@ async function main(): Promise<void> {
     stopEmbedded();
     process.exit(code ?? 0);
   });
-}
-
-/** A build is current when .next/BUILD_ID is newer than every source file. */
-function needsBuild(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "public", "package-lock.json", "next.config.ts", "postcss.config.mjs"];
-  return sources.some((s) => newestMtime(path.join(root, s)) > built);
-}
-
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(target)
-    .filter((name) => name !== "generated")
-    .reduce((newest, name) => Math.max(newest, newestMtime(path.join(target, name))), stat.mtimeMs);
 }
 
 main().catch((error: unknown) => {
