@@ -39,5 +39,5 @@ export const DEMO_SERVICES: DemoService[] = [
   { repository: "registry.acme.dev/data/etl-runner", baseVersion: "2.0", fixture: "trivy_ubuntu-1804.json", runsIn: [at("prod-us", "data", "etl-runner")] },
   { repository: "registry.acme.dev/data/warehouse-loader", baseVersion: "1.5", fixture: "trivy_centos-7.json", runsIn: [at("prod-us", "data", "warehouse-loader")] },
   { repository: "registry.acme.dev/data/report-builder", baseVersion: "0.9", fixture: "trivy_debian-buster.json", runsIn: [at("staging", "data", "report-builder")] },
-  { repository: "docker.io/library/redis-cache", baseVersion: "7.2", fixture: "trivy_alpine-distroless.json", runsIn: [at("staging", "kube-system", "redis-cache")] },
+  { repository: "docker.io/library/redis-cache", baseVersion: "7.2", fixture: "trivy_alpine-distroless.json", runsIn: [at("prod-us", "kube-system", "redis-cache")] },
 ];
