@@ -26,3 +26,18 @@ export function secretLocalKey(s: { file: string; ruleId: string; line: number |
 export function identityKey(targetKey: string, localKey: string): string {
   return joinKey([targetKey, localKey]);
 }
+
+/** (tool, rule id, location uri, start line) */
+export function sarifLocalKey(r: { tool: string; ruleId: string; uri: string | null; line: number | null }): string {
+  return joinKey(["sarif", r.tool, r.ruleId, r.uri, r.line]);
+}
+
+/** (node type, check id); the cluster is the target. */
+export function complianceLocalKey(c: { nodeType: string; checkId: string }): string {
+  return joinKey(["compliance", c.nodeType, c.checkId]);
+}
+
+/** (namespace, workload, rule); the cluster is the target. */
+export function runtimeLocalKey(r: { namespace: string; workload: string; rule: string }): string {
+  return joinKey(["runtime", r.namespace, r.workload, r.rule]);
+}

@@ -6,6 +6,15 @@ import { Prisma, type DbTx } from "@/lib/db";
 import { identityKey } from "@/lib/findings/identity";
 import { isFixable, type NormalisedFinding, type VulnerabilityRecord } from "@/lib/findings/model";
 
+/** Where in a cluster a finding is, when the report says (namespace and workload rows). */
+export interface Placement {
+  namespaceId: string;
+  workloadId: string;
+  teamId: string | null;
+}
+
+export type MergeFinding = NormalisedFinding & { placement?: Placement | null };
+
 export interface MergeInput {
   scanId: string;
   tool: string;
@@ -14,7 +23,7 @@ export interface MergeInput {
   clusterId: string | null;
   teamId: string | null;
   now: Date;
-  findings: NormalisedFinding[];
+  findings: MergeFinding[];
 }
 
 export interface MergeCounts {
@@ -26,8 +35,8 @@ export interface MergeCounts {
 }
 
 /** Distinct identities of a report; when a scanner lists one twice, the first listing wins. */
-export function distinctByIdentity(findings: readonly NormalisedFinding[]): NormalisedFinding[] {
-  const seen = new Map<string, NormalisedFinding>();
+export function distinctByIdentity<F extends NormalisedFinding>(findings: readonly F[]): F[] {
+  const seen = new Map<string, F>();
   for (const f of findings) if (!seen.has(f.localKey)) seen.set(f.localKey, f);
   return [...seen.values()];
 }
@@ -58,7 +67,7 @@ export async function upsertVulnerabilityCatalogue(tx: DbTx, findings: readonly 
       "updatedAt" = now()`;
 }
 
-function incomingRows(input: MergeInput, findings: readonly NormalisedFinding[]): string {
+function incomingRows(input: MergeInput, findings: readonly MergeFinding[]): string {
   return JSON.stringify(
     findings.map((f) => ({
       k: identityKey(input.targetKey, f.localKey),
@@ -78,6 +87,10 @@ function incomingRows(input: MergeInput, findings: readonly NormalisedFinding[])
       loc: f.location,
       line: f.startLine,
       det: f.details,
+      ns: f.placement?.namespaceId ?? null,
+      wl: f.placement?.workloadId ?? null,
+      team: f.placement?.teamId ?? input.teamId,
+      init: f.initialStatus ?? null,
     })),
   );
 }
@@ -90,7 +103,7 @@ export async function mergeFindings(tx: DbTx, input: MergeInput): Promise<MergeC
     CREATE TEMP TABLE incoming_finding ON COMMIT DROP AS
     SELECT * FROM jsonb_to_recordset(${incomingRows(input, findings)}::jsonb) AS x(
       k text, kind text, rule text, title text, sev text, cvss float8, vid text, pkg text, ver text, path text,
-      purl text, fix text, fixable boolean, sst text, loc text, line int, det jsonb)`;
+      purl text, fix text, fixable boolean, sst text, loc text, line int, det jsonb, ns text, wl text, team text, init text)`;
   await tx.$executeRaw`CREATE UNIQUE INDEX ON incoming_finding (k)`;
   await tx.$executeRaw`ANALYZE incoming_finding`;
 
@@ -100,9 +113,9 @@ export async function mergeFindings(tx: DbTx, input: MergeInput): Promise<MergeC
       UPDATE "Finding" f SET status = 'open', "statusChangedAt" = ${now}, "fixedAt" = NULL, "fixedByScanId" = NULL,
         "reportedBy" = ARRAY[${tool}]::text[], "lastSeenAt" = ${now}, "lastScanId" = ${scanId},
         severity = i.sev::"Severity", title = i.title, "cvssScore" = i.cvss, "fixedVersion" = i.fix, fixable = i.fixable,
-        "scannerStatus" = i.sst, details = i.det, "teamId" = ${input.teamId},
+        "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl,
         "dueAt" = ${now}::timestamp + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))
-      FROM incoming_finding i WHERE f."identityKey" = i.k AND f.status = 'fixed'
+      FROM incoming_finding i WHERE f."identityKey" = i.k AND f.status = 'fixed' AND i.init IS DISTINCT FROM 'fixed'
       RETURNING f.id)
     INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", at)
     SELECT id, 'reopened'::"FindingEventType", 'fixed'::"FindingStatus", 'open'::"FindingStatus", ${scanId}, ${now} FROM r`;
@@ -112,25 +125,26 @@ export async function mergeFindings(tx: DbTx, input: MergeInput): Promise<MergeC
     UPDATE "Finding" f SET "lastSeenAt" = ${now}, "lastScanId" = ${scanId},
       "reportedBy" = CASE WHEN ${tool} = ANY(f."reportedBy") THEN f."reportedBy" ELSE array_append(f."reportedBy", ${tool}) END,
       severity = i.sev::"Severity", title = i.title, "cvssScore" = i.cvss, "fixedVersion" = i.fix, fixable = i.fixable,
-      "scannerStatus" = i.sst, details = i.det, "teamId" = ${input.teamId}
+      "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl
     FROM incoming_finding i WHERE f."identityKey" = i.k AND f."lastScanId" IS DISTINCT FROM ${scanId}`;
 
   const created = await tx.$executeRaw`
     WITH n AS (
-      INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "imageId", "clusterId", "teamId",
-        "vulnerabilityId", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
+      INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "imageId", "clusterId", "namespaceId", "workloadId",
+        "teamId", "vulnerabilityId", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
         "fixedVersion", fixable, "scannerStatus", location, "startLine", details, status, "statusChangedAt",
-        "firstSeenAt", "lastSeenAt", "lastScanId", "dueAt")
+        "firstSeenAt", "lastSeenAt", "lastScanId", "fixedAt", "fixedByScanId", "dueAt")
       SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", ${input.targetKey}, ARRAY[${tool}]::text[], ${input.imageId},
-        ${input.clusterId}, ${input.teamId}, i.vid, i.rule, i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl,
-        i.fix, i.fixable, i.sst, i.loc, i.line, i.det, 'open'::"FindingStatus", ${now}, ${now}, ${now}, ${scanId},
+        ${input.clusterId}, i.ns, i.wl, i.team, i.vid, i.rule, i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl,
+        i.fix, i.fixable, i.sst, i.loc, i.line, i.det, COALESCE(i.init, 'open')::"FindingStatus", ${now}, ${now}, ${now}, ${scanId},
+        CASE WHEN i.init = 'fixed' THEN ${now}::timestamp END, CASE WHEN i.init = 'fixed' THEN ${scanId} END,
         ${now}::timestamp + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))
       FROM incoming_finding i
       WHERE NOT EXISTS (SELECT 1 FROM "Finding" f WHERE f."identityKey" = i.k)
       ON CONFLICT ("identityKey") DO NOTHING
-      RETURNING id)
+      RETURNING id, status)
     INSERT INTO "FindingEvent" ("findingId", type, "toStatus", "scanId", at)
-    SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", ${scanId}, ${now} FROM n`;
+    SELECT id, 'created'::"FindingEventType", status, ${scanId}, ${now} FROM n`;
 
   // Other tools still report some of the missing ones: this tool just stops vouching for them.
   await tx.$executeRaw`

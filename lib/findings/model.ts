@@ -21,6 +21,13 @@ export interface VulnerabilityRecord {
   modifiedAt: Date | null;
 }
 
+/** A Kubernetes object a finding is about, or that runs an image. */
+export interface WorkloadRef {
+  namespace: string;
+  kind: string;
+  name: string;
+}
+
 export interface NormalisedFinding {
   kind: FindingKind;
   /** Identity within the report's target (the target itself is added by the merge). */
@@ -39,6 +46,18 @@ export interface NormalisedFinding {
   location: string | null;
   startLine: number | null;
   details: Record<string, unknown> | null;
+  /** For cluster findings: the namespace and workload the finding is about. */
+  resource?: WorkloadRef | null;
+  /** A triage decision already stated by the report (e.g. a CycloneDX VEX analysis). */
+  initialStatus?: "false_positive" | "risk_accepted" | "fixed" | null;
+}
+
+export interface PackageRecord {
+  name: string;
+  version: string;
+  type: string | null;
+  path: string;
+  purl: string | null;
 }
 
 export interface ImageTargetInfo {
@@ -54,17 +73,65 @@ export interface ImageTargetInfo {
   sizeBytes: number | null;
 }
 
-export type ReportTarget = ImageTargetInfo;
+/** Something scanned that is not an image: a source repository, a filesystem, an SBOM. */
+export interface ArtifactTargetInfo {
+  kind: "artifact";
+  name: string;
+  artifactType: string;
+}
+
+/** A Kubernetes cluster (CIS results, manifest misconfigurations of live objects). */
+export interface ClusterTargetInfo {
+  kind: "cluster";
+  /** as the report names it; `cluster=` completes or overrides it */
+  name: string | null;
+}
+
+export type ReportTarget = ImageTargetInfo | ArtifactTargetInfo | ClusterTargetInfo;
+
+/** One target of a report with its findings; a cluster report holds several. */
+export interface TargetFindings {
+  target: ReportTarget;
+  findings: NormalisedFinding[];
+  packages: PackageRecord[];
+  /** workloads that run this image, as the report says (trivy k8s) */
+  workloads: WorkloadRef[];
+}
+
+export type ReportFormat = "trivy" | "grype" | "sarif" | "cyclonedx" | "kube-bench";
 
 export interface NormalisedReport {
-  format: "trivy";
+  format: ReportFormat;
   tool: string;
   toolVersion: string | null;
   reportCreatedAt: Date | null;
-  target: ReportTarget;
-  findings: NormalisedFinding[];
+  groups: TargetFindings[];
 }
 
 export function isFixable(finding: Pick<NormalisedFinding, "fixedVersion">): boolean {
   return finding.fixedVersion !== null && finding.fixedVersion.trim() !== "";
+}
+
+/** A finding with every optional field empty, for parsers to fill in. */
+export function blankFinding(base: Pick<NormalisedFinding, "kind" | "localKey" | "ruleId" | "title" | "severity">): NormalisedFinding {
+  return {
+    ...base,
+    cvssScore: null,
+    vulnerability: null,
+    packageName: null,
+    installedVersion: null,
+    packagePath: null,
+    purl: null,
+    fixedVersion: null,
+    scannerStatus: null,
+    location: null,
+    startLine: null,
+    details: null,
+    resource: null,
+    initialStatus: null,
+  };
+}
+
+export function targetGroup(target: ReportTarget, findings: NormalisedFinding[], extra: Partial<Omit<TargetFindings, "target" | "findings">> = {}): TargetFindings {
+  return { target, findings, packages: extra.packages ?? [], workloads: extra.workloads ?? [] };
 }

@@ -59,13 +59,29 @@ export const trivySecret = z.looseObject({
   Match: text,
 });
 
+export const trivyPackage = z.looseObject({
+  Name: z.string(),
+  Version: z.string().nullish(),
+  FilePath: text,
+  Identifier: z.looseObject({ PURL: text }).nullish(),
+});
+
 export const trivyResult = z.looseObject({
   Target: z.string().nullish(),
   Class: text,
   Type: text,
+  Packages: list(trivyPackage),
   Vulnerabilities: list(trivyVulnerability),
   Misconfigurations: list(trivyMisconfiguration),
   Secrets: list(trivySecret),
+});
+
+const imageMetadata = z.looseObject({
+  Size: z.number().nullish(),
+  OS: z.looseObject({ Family: text, Name: text, EOSL: z.boolean().nullish() }).nullish(),
+  ImageID: text,
+  RepoTags: list(z.string()),
+  RepoDigests: list(z.string()),
 });
 
 export const trivyReport = z.looseObject({
@@ -74,17 +90,33 @@ export const trivyReport = z.looseObject({
   ArtifactName: z.string().nullish(),
   ArtifactType: text,
   Trivy: z.looseObject({ Version: text }).nullish(),
-  Metadata: z
-    .looseObject({
-      Size: z.number().nullish(),
-      OS: z.looseObject({ Family: text, Name: text, EOSL: z.boolean().nullish() }).nullish(),
-      ImageID: text,
-      RepoTags: list(z.string()),
-      RepoDigests: list(z.string()),
-    })
-    .nullish(),
+  Metadata: imageMetadata.nullish(),
   Results: list(trivyResult),
 });
+
+/** Before Trivy 0.20: a bare array of results (or null when nothing was found). */
+export const trivyLegacyReport = z.array(trivyResult).nullable();
+
+export const trivyK8sResource = z.looseObject({
+  Namespace: text,
+  Kind: text,
+  Name: text,
+  Metadata: z.union([imageMetadata, z.array(imageMetadata)]).nullish(),
+  Results: list(trivyResult),
+  Error: text,
+});
+
+/** `trivy k8s --format json`: {ClusterName, Resources} or, older, {ClusterName, Vulnerabilities, Misconfigurations}. */
+export const trivyK8sReport = z.looseObject({
+  ClusterName: z.string().nullish(),
+  Resources: list(trivyK8sResource),
+  Vulnerabilities: list(trivyK8sResource),
+  Misconfigurations: list(trivyK8sResource),
+});
+
+export type TrivyImageMetadata = z.infer<typeof imageMetadata>;
+export type TrivyResult = z.infer<typeof trivyResult>;
+export type TrivyK8sResource = z.infer<typeof trivyK8sResource>;
 
 export type TrivyReport = z.infer<typeof trivyReport>;
 export type TrivyVulnerability = z.infer<typeof trivyVulnerability>;

@@ -9,7 +9,7 @@ const fixture = (name: string) => JSON.parse(readFileSync(path.join(import.meta.
 
 const severities = (name: string) => {
   const counts: Record<string, number> = {};
-  for (const f of parseTrivy(fixture(name)).findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  for (const f of parseTrivy(fixture(name)).groups[0].findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
   return counts;
 };
 
@@ -29,7 +29,7 @@ describe("parseTrivy on real image reports", () => {
 
   it("reads the image: repository, tag, config id and OS", () => {
     const report = parseTrivy(fixture("trivy_fluentd-gems.json"));
-    expect(report.target).toMatchObject({
+    expect(report.groups[0].target).toMatchObject({
       kind: "image",
       repository: "ghcr.io/aquasecurity/trivy-test-images",
       tags: ["fluentd-multiple-lockfiles"],
@@ -43,7 +43,7 @@ describe("parseTrivy on real image reports", () => {
   });
 
   it("normalises a language-package vulnerability with its path, PURL, CVSS and several fixed versions", () => {
-    const ruby = parseTrivy(fixture("trivy_fluentd-gems.json")).findings.find((f) => f.packageName === "activesupport")!;
+    const ruby = parseTrivy(fixture("trivy_fluentd-gems.json")).groups[0].findings.find((f) => f.packageName === "activesupport")!;
     expect(ruby).toMatchObject({
       kind: "vulnerability",
       ruleId: "CVE-2020-8165",
@@ -59,23 +59,23 @@ describe("parseTrivy on real image reports", () => {
   });
 
   it("keeps a vulnerability without a fix as not fixable", () => {
-    const noFix = parseTrivy(fixture("trivy_debian-buster.json")).findings.find((f) => f.severity === "low")!;
+    const noFix = parseTrivy(fixture("trivy_debian-buster.json")).groups[0].findings.find((f) => f.severity === "low")!;
     expect(noFix.fixedVersion).toBeNull();
     expect(noFix.scannerStatus).toBe("affected");
   });
 
   it("gives every finding of a report a distinct identity", () => {
     for (const name of ["trivy_alpine-310.json", "trivy_ubuntu-1804.json", "trivy_centos-7.json"]) {
-      const findings = parseTrivy(fixture(name)).findings;
+      const findings = parseTrivy(fixture(name)).groups[0].findings;
       expect(distinctByIdentity(findings)).toHaveLength(findings.length);
     }
   });
 
   it("treats absent, null and empty result lists alike", () => {
     const base = fixture("trivy_alpine-distroless.json");
-    expect(parseTrivy({ ...base, Results: undefined }).findings).toEqual([]);
-    expect(parseTrivy({ ...base, Results: null }).findings).toEqual([]);
-    expect(parseTrivy({ ...base, Results: [{ Target: "x", Vulnerabilities: null }] }).findings).toEqual([]);
+    expect(parseTrivy({ ...base, Results: undefined }).groups[0].findings).toEqual([]);
+    expect(parseTrivy({ ...base, Results: null }).groups[0].findings).toEqual([]);
+    expect(parseTrivy({ ...base, Results: [{ Target: "x", Vulnerabilities: null }] }).groups[0].findings).toEqual([]);
   });
 
   it("rejects a wrongly typed field, naming where it is", () => {
@@ -85,8 +85,11 @@ describe("parseTrivy on real image reports", () => {
     expect(() => parseTrivy(bad)).toThrowError("$.Results[0].Vulnerabilities[2].PkgName");
   });
 
-  it("rejects repository scans for now, saying what to send", () => {
-    expect(() => parseTrivy(fixture("trivy_npm.json"))).toThrowError(/ArtifactType "repository"/);
+  it("reads a repository scan as an artifact target", () => {
+    const report = parseTrivy(fixture("trivy_npm.json"));
+    expect(report.groups[0].target).toEqual({ kind: "artifact", name: expect.any(String), artifactType: "repository" });
+    expect(report.groups[0].findings).toHaveLength(1);
+    expect(report.groups[0].packages).toHaveLength(12);
   });
 });
 

@@ -1,66 +1,148 @@
-// Trivy JSON (SchemaVersion 2) image reports → the normalised report.
-import { ReportError, jsonPath } from "@/lib/ingest/errors";
+// Trivy JSON → the normalised report. Handles SchemaVersion 2 (images, repositories, filesystems),
+// the pre-0.20 bare array of results, and the three shapes of `trivy k8s` cluster reports.
+import { ReportError } from "@/lib/ingest/errors";
 import { parseImageRef } from "@/lib/ingest/image-ref";
+import { compact, isObject, parseDate, uniqueStrings, validate } from "@/lib/ingest/formats/common";
 import {
+  trivyK8sReport,
+  trivyLegacyReport,
   trivyReport,
+  type TrivyImageMetadata,
+  type TrivyK8sResource,
   type TrivyMisconfiguration,
-  type TrivyReport,
+  type TrivyResult,
   type TrivySecret,
   type TrivyVulnerability,
 } from "@/lib/ingest/formats/trivy-schema";
-import type { ImageTargetInfo, NormalisedFinding, NormalisedReport, VulnerabilityRecord } from "@/lib/findings/model";
+import {
+  blankFinding,
+  targetGroup,
+  type ImageTargetInfo,
+  type NormalisedFinding,
+  type NormalisedReport,
+  type PackageRecord,
+  type TargetFindings,
+  type VulnerabilityRecord,
+  type WorkloadRef,
+} from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { misconfigurationLocalKey, secretLocalKey, vulnerabilityLocalKey } from "@/lib/findings/identity";
 
-/** True when the document looks like a Trivy SchemaVersion 2 report (used by format detection). */
+type Shape = "v2" | "legacy" | "k8s";
+
+function shapeOf(doc: unknown): Shape | null {
+  if (doc === null) return "legacy";
+  if (Array.isArray(doc)) {
+    return doc.length === 0 || (isObject(doc[0]) && "Target" in doc[0] && ("Vulnerabilities" in doc[0] || "Type" in doc[0] || "Class" in doc[0])) ? "legacy" : null;
+  }
+  if (!isObject(doc)) return null;
+  if ("SchemaVersion" in doc && ("ArtifactName" in doc || "Results" in doc || "ArtifactType" in doc)) return "v2";
+  if ("ClusterName" in doc && ("Resources" in doc || "Vulnerabilities" in doc || "Misconfigurations" in doc)) return "k8s";
+  return null;
+}
+
+/** True when the document is one of Trivy's JSON shapes (used by format detection). */
 export function looksLikeTrivy(doc: unknown): boolean {
-  return typeof doc === "object" && doc !== null && !Array.isArray(doc) && "SchemaVersion" in doc && "ArtifactName" in doc;
+  return shapeOf(doc) !== null;
 }
 
 export function parseTrivy(doc: unknown): NormalisedReport {
-  const parsed = trivyReport.safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ReportError(`Not a valid Trivy report at ${jsonPath(issue.path)}: ${issue.message}`);
+  const shape = shapeOf(doc);
+  if (shape === "k8s") return parseK8s(doc);
+  if (shape === "legacy") return parseLegacy(doc);
+  const report = validate(trivyReport, doc, "Trivy");
+  const results = report.Results ?? [];
+  const base = { format: "trivy" as const, tool: "trivy", toolVersion: report.Trivy?.Version ?? null, reportCreatedAt: parseDate(report.CreatedAt) };
+  const findings = results.flatMap((r) => resultFindings(r, r.Target ?? ""));
+  const packages = results.flatMap(resultPackages);
+  if (!report.ArtifactType || report.ArtifactType === "container_image") {
+    const target = imageTarget(report.Metadata, [report.ArtifactName]);
+    if (!target) throw new ReportError("Trivy report names no image: Metadata.RepoTags, RepoDigests and ArtifactName are empty");
+    return { ...base, groups: [targetGroup(target, findings, { packages })] };
   }
-  const report = parsed.data;
-  if (report.ArtifactType && report.ArtifactType !== "container_image") {
-    throw new ReportError(
-      `Trivy report of ArtifactType "${report.ArtifactType}" is not supported yet; send a container image report (trivy image -f json)`,
-    );
-  }
-  const findings: NormalisedFinding[] = [];
-  for (const result of report.Results ?? []) {
-    const target = result.Target ?? "";
-    for (const v of result.Vulnerabilities ?? []) findings.push(vulnerabilityFinding(v));
-    for (const m of result.Misconfigurations ?? []) {
-      if ((m.Status ?? "FAIL").toUpperCase() === "FAIL") findings.push(misconfigurationFinding(target, m));
+  const name = report.ArtifactName?.trim();
+  if (!name) throw new ReportError(`Trivy ${report.ArtifactType} report has an empty ArtifactName; pass image= or scan a named target`);
+  return { ...base, groups: [targetGroup({ kind: "artifact", name, artifactType: report.ArtifactType }, findings, { packages })] };
+}
+
+function parseLegacy(doc: unknown): NormalisedReport {
+  const results = validate(trivyLegacyReport, doc, "Trivy (pre-0.20)") ?? [];
+  // The OS result's Target is "image:tag (os version)"; the image= parameter can name it instead.
+  const named = results.map((r) => (r.Target ?? "").replace(/\s+\(.*\)$/, "")).find((t) => parseImageRef(t) !== null);
+  const target: ImageTargetInfo = imageTarget(null, [named]) ?? { ...emptyImage, repository: "" };
+  return {
+    format: "trivy",
+    tool: "trivy",
+    toolVersion: null,
+    reportCreatedAt: null,
+    groups: [targetGroup(target, results.flatMap((r) => resultFindings(r, r.Target ?? "")))],
+  };
+}
+
+function parseK8s(doc: unknown): NormalisedReport {
+  const report = validate(trivyK8sReport, doc, "Trivy Kubernetes");
+  const resources = [...(report.Resources ?? []), ...(report.Vulnerabilities ?? []), ...(report.Misconfigurations ?? [])];
+  const images = new Map<string, TargetFindings>();
+  const clusterFindings: NormalisedFinding[] = [];
+  for (const resource of resources) {
+    if (!resource.Kind || !resource.Name) continue; // empty entries and scan errors carry nothing
+    const workload: WorkloadRef = { namespace: resource.Namespace || "default", kind: resource.Kind, name: resource.Name };
+    const resourceId = `${workload.namespace}/${workload.kind}/${workload.name}`;
+    for (const result of resource.Results ?? []) {
+      for (const m of result.Misconfigurations ?? []) {
+        if ((m.Status ?? "FAIL").toUpperCase() === "FAIL") clusterFindings.push({ ...misconfigurationFinding(resourceId, m), resource: workload });
+      }
     }
-    for (const s of result.Secrets ?? []) findings.push(secretFinding(target, s));
+    const vulnResults = (resource.Results ?? []).filter((r) => (r.Vulnerabilities?.length ?? 0) > 0 || (r.Secrets?.length ?? 0) > 0 || r.Class === "os-pkgs");
+    if (vulnResults.length === 0) continue;
+    const target = k8sImageTarget(resource);
+    if (!target) continue;
+    const key = `${target.repository}@${target.digest ?? target.configId ?? target.tags[0]}`;
+    const group = images.get(key) ?? targetGroup(target, [], { workloads: [] });
+    images.set(key, group);
+    group.findings.push(...vulnResults.flatMap((r) => resultFindings({ ...r, Misconfigurations: null }, r.Target ?? "")));
+    if (!group.workloads.some((w) => w.namespace === workload.namespace && w.kind === workload.kind && w.name === workload.name)) group.workloads.push(workload);
   }
   return {
     format: "trivy",
     tool: "trivy",
-    toolVersion: report.Trivy?.Version ?? null,
-    reportCreatedAt: parseDate(report.CreatedAt),
-    target: imageTarget(report),
-    findings,
+    toolVersion: null,
+    reportCreatedAt: null,
+    groups: [targetGroup({ kind: "cluster", name: report.ClusterName?.trim() || null }, clusterFindings), ...images.values()],
   };
 }
 
-function imageTarget(report: TrivyReport): ImageTargetInfo {
-  const meta = report.Metadata;
+function k8sImageTarget(resource: TrivyK8sResource): ImageTargetInfo | null {
+  const metadata = Array.isArray(resource.Metadata) ? resource.Metadata[0] : resource.Metadata;
+  const osTarget = resource.Results?.find((r) => r.Class === "os-pkgs")?.Target?.replace(/\s+\(.*\)$/, "");
+  return imageTarget(metadata ?? null, [osTarget]);
+}
+
+const emptyImage: ImageTargetInfo = {
+  kind: "image",
+  repository: "",
+  tags: [],
+  digest: null,
+  configId: null,
+  osFamily: null,
+  osName: null,
+  osEndOfLife: false,
+  sizeBytes: null,
+};
+
+function imageTarget(meta: TrivyImageMetadata | null | undefined, names: ReadonlyArray<string | null | undefined>): ImageTargetInfo | null {
   const tags = (meta?.RepoTags ?? []).filter((t) => t !== "");
   const digests = (meta?.RepoDigests ?? []).filter((d) => d !== "");
   const fromTag = tags.map(parseImageRef).find((r) => r !== null);
   const fromDigest = digests.map(parseImageRef).find((r) => r !== null);
-  const fromName = report.ArtifactName ? parseImageRef(report.ArtifactName) : null;
+  const fromName = names.map((n) => (n ? parseImageRef(n) : null)).find((r) => r !== null);
   const repository = fromTag?.repository ?? fromDigest?.repository ?? fromName?.repository;
-  if (!repository) throw new ReportError("Trivy report names no image: Metadata.RepoTags, RepoDigests and ArtifactName are empty");
+  if (!repository) return null;
+  const tagNames = tags.map((t) => parseImageRef(t)?.tag).filter((t): t is string => !!t);
   return {
     kind: "image",
     repository,
-    tags: tags.map((t) => parseImageRef(t)?.tag).filter((t): t is string => !!t),
+    tags: tagNames.length ? tagNames : fromName?.tag ? [fromName.tag] : [],
     digest: fromDigest?.digest ?? fromName?.digest ?? null,
     configId: meta?.ImageID ?? null,
     osFamily: meta?.OS?.Family ?? null,
@@ -68,6 +150,26 @@ function imageTarget(report: TrivyReport): ImageTargetInfo {
     osEndOfLife: meta?.OS?.EOSL ?? false,
     sizeBytes: meta?.Size ?? null,
   };
+}
+
+function resultFindings(result: TrivyResult, target: string): NormalisedFinding[] {
+  const findings: NormalisedFinding[] = [];
+  for (const v of result.Vulnerabilities ?? []) findings.push(vulnerabilityFinding(v));
+  for (const m of result.Misconfigurations ?? []) {
+    if ((m.Status ?? "FAIL").toUpperCase() === "FAIL") findings.push(misconfigurationFinding(target, m));
+  }
+  for (const s of result.Secrets ?? []) findings.push(secretFinding(target, s));
+  return findings;
+}
+
+function resultPackages(result: TrivyResult): PackageRecord[] {
+  return (result.Packages ?? []).map((p) => ({
+    name: p.Name,
+    version: p.Version ?? "",
+    type: result.Type ?? null,
+    path: p.FilePath ?? "",
+    purl: p.Identifier?.PURL ?? null,
+  }));
 }
 
 function vulnerabilityFinding(v: TrivyVulnerability): NormalisedFinding {
@@ -89,11 +191,13 @@ function vulnerabilityFinding(v: TrivyVulnerability): NormalisedFinding {
   };
   const installedVersion = v.InstalledVersion ?? "";
   return {
-    kind: "vulnerability",
-    localKey: vulnerabilityLocalKey({ id: v.VulnerabilityID, pkg: v.PkgName, version: installedVersion, path: v.PkgPath ?? null }),
-    ruleId: v.VulnerabilityID,
-    title: v.Title ?? `${v.VulnerabilityID} in ${v.PkgName}`,
-    severity,
+    ...blankFinding({
+      kind: "vulnerability",
+      localKey: vulnerabilityLocalKey({ id: v.VulnerabilityID, pkg: v.PkgName, version: installedVersion, path: v.PkgPath ?? null }),
+      ruleId: v.VulnerabilityID,
+      title: v.Title ?? `${v.VulnerabilityID} in ${v.PkgName}`,
+      severity,
+    }),
     cvssScore: record.cvssScore,
     vulnerability: record,
     packageName: v.PkgName,
@@ -103,16 +207,13 @@ function vulnerabilityFinding(v: TrivyVulnerability): NormalisedFinding {
     fixedVersion: v.FixedVersion?.trim() ? v.FixedVersion.trim() : null,
     scannerStatus: v.Status ?? null,
     location: v.PkgPath ?? null,
-    startLine: null,
-    details: null,
   };
 }
 
 /** The CVSS of the source Trivy took the severity from, else NVD, else any; v3 over v4 over v2. */
 function pickCvss(v: TrivyVulnerability): { score: number; vector: string | null; version: string } | null {
   const entries = v.CVSS ?? {};
-  const order = uniqueStrings([v.SeveritySource, "nvd", ...Object.keys(entries)]);
-  for (const source of order) {
+  for (const source of uniqueStrings([v.SeveritySource, "nvd", ...Object.keys(entries)])) {
     const e = entries[source];
     if (!e) continue;
     if (typeof e.V3Score === "number") return { score: e.V3Score, vector: e.V3Vector ?? null, version: "3" };
@@ -129,23 +230,18 @@ export function normaliseCheckId(id: string, avdId?: string | null): string {
   return old ? `${old[1]}-${old[2].padStart(4, "0")}` : id;
 }
 
-function misconfigurationFinding(target: string, m: TrivyMisconfiguration): NormalisedFinding {
+function misconfigurationFinding(resource: string, m: TrivyMisconfiguration): NormalisedFinding {
   const checkId = normaliseCheckId(m.ID, m.AVDID);
   return {
-    kind: "misconfiguration",
-    localKey: misconfigurationLocalKey({ resource: target, checkId }),
-    ruleId: checkId,
-    title: m.Title ?? checkId,
-    severity: severityFromWord(m.Severity),
-    cvssScore: null,
-    vulnerability: null,
-    packageName: null,
-    installedVersion: null,
-    packagePath: null,
-    purl: null,
-    fixedVersion: null,
+    ...blankFinding({
+      kind: "misconfiguration",
+      localKey: misconfigurationLocalKey({ resource, checkId }),
+      ruleId: checkId,
+      title: m.Title ?? checkId,
+      severity: severityFromWord(m.Severity),
+    }),
     scannerStatus: m.Status ?? null,
-    location: target,
+    location: resource,
     startLine: m.CauseMetadata?.StartLine ?? null,
     details: compact({ message: m.Message, description: m.Description, resolution: m.Resolution, url: m.PrimaryURL }),
   };
@@ -154,37 +250,16 @@ function misconfigurationFinding(target: string, m: TrivyMisconfiguration): Norm
 function secretFinding(target: string, s: TrivySecret): NormalisedFinding {
   const line = s.StartLine ?? null;
   return {
-    kind: "secret",
-    localKey: secretLocalKey({ file: target, ruleId: s.RuleID, line }),
-    ruleId: s.RuleID,
-    title: s.Title ?? s.RuleID,
-    severity: severityFromWord(s.Severity),
-    cvssScore: null,
-    vulnerability: null,
-    packageName: null,
-    installedVersion: null,
-    packagePath: null,
-    purl: null,
-    fixedVersion: null,
-    scannerStatus: null,
+    ...blankFinding({
+      kind: "secret",
+      localKey: secretLocalKey({ file: target, ruleId: s.RuleID, line }),
+      ruleId: s.RuleID,
+      title: s.Title ?? s.RuleID,
+      severity: severityFromWord(s.Severity),
+    }),
     location: target,
     startLine: line,
     // Trivy masks the secret in Match; nothing else of the secret is kept.
     details: compact({ category: s.Category, match: s.Match }),
   };
-}
-
-function parseDate(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-
-function uniqueStrings(values: ReadonlyArray<string | null | undefined>): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))];
-}
-
-function compact(obj: Record<string, string | null | undefined>): Record<string, string> | null {
-  const entries = Object.entries(obj).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== "");
-  return entries.length ? Object.fromEntries(entries) : null;
 }

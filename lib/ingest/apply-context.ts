@@ -1,0 +1,51 @@
+// The query parameters complete or override what a report says about its target.
+import { ReportError } from "@/lib/ingest/errors";
+import { parseImageRef } from "@/lib/ingest/image-ref";
+import type { IngestContext } from "@/lib/ingest/context";
+import type { ImageTargetInfo, ReportTarget, TargetFindings } from "@/lib/findings/model";
+
+export function applyContext(groups: TargetFindings[], context: IngestContext): TargetFindings[] {
+  const imageGroups = groups.filter((g) => g.target.kind === "image");
+  if (context.image && imageGroups.length > 1) {
+    throw new ReportError("image= cannot be used with a report that covers several images (a cluster report)", "invalid_context");
+  }
+  return groups.map((group) => ({ ...group, target: applyToTarget(group.target, context) }));
+}
+
+function applyToTarget(target: ReportTarget, context: IngestContext): ReportTarget {
+  if (target.kind === "cluster") {
+    const name = context.cluster ?? target.name;
+    if (!name) throw new ReportError("This report names no cluster: pass cluster=<name>", "invalid_context");
+    return { ...target, name };
+  }
+  if (target.kind === "artifact") {
+    // A report about an artifact (e.g. a SARIF or SBOM file) is about an image when image= says so.
+    return context.image ? imageOverride({ ...blankImage, repository: "" }, context.image) : target;
+  }
+  if (context.image) return imageOverride(target, context.image);
+  if (!target.repository) throw new ReportError("This report names no image: pass image=<repository:tag>", "invalid_context");
+  return target;
+}
+
+const blankImage: ImageTargetInfo = {
+  kind: "image",
+  repository: "",
+  tags: [],
+  digest: null,
+  configId: null,
+  osFamily: null,
+  osName: null,
+  osEndOfLife: false,
+  sizeBytes: null,
+};
+
+function imageOverride(target: ImageTargetInfo, image: string): ImageTargetInfo {
+  const ref = parseImageRef(image);
+  if (!ref) throw new ReportError(`image=${JSON.stringify(image)} is not an image reference (registry/repository:tag or …@sha256:<64 hex>)`, "invalid_context");
+  return {
+    ...target,
+    repository: ref.repository,
+    tags: ref.tag ? [ref.tag] : ref.repository === target.repository ? target.tags : [],
+    digest: ref.digest ?? target.digest,
+  };
+}

@@ -1,0 +1,31 @@
+// Small helpers every format parser uses.
+import type { z } from "zod";
+import { ReportError, jsonPath } from "@/lib/ingest/errors";
+
+/** Validates a document against a format's schema; the error names the format and the JSON path. */
+export function validate<T>(schema: z.ZodType<T>, doc: unknown, formatName: string): T {
+  const parsed = schema.safeParse(doc);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ReportError(`Not a valid ${formatName} report at ${jsonPath(issue.path)}: ${issue.message}`);
+}
+
+export function parseDate(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function uniqueStrings(values: ReadonlyArray<string | null | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))];
+}
+
+/** Drops empty values; null when nothing is left. */
+export function compact(obj: Record<string, unknown>): Record<string, unknown> | null {
+  const entries = Object.entries(obj).filter(([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0));
+  return entries.length ? Object.fromEntries(entries) : null;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
