@@ -85,6 +85,9 @@ export interface ClusterTargetInfo {
   kind: "cluster";
   /** as the report names it; `cluster=` completes or overrides it */
   name: string | null;
+  /** A part of the cluster a scanner covers on its own (kube-bench runs per node type): a newer
+   * scan closes only the findings of the same part. */
+  part?: string;
 }
 
 export type ReportTarget = ImageTargetInfo | ArtifactTargetInfo | ClusterTargetInfo;

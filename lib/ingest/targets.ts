@@ -17,7 +17,7 @@ export function imageIdentityKey(t: ImageTargetInfo): string {
 export function targetLockKey(target: ReportTarget): string {
   if (target.kind === "image") return `image:${target.repository}`;
   if (target.kind === "artifact") return `artifact:${target.name}`;
-  return `cluster:${target.name}`;
+  return `cluster:${target.name}${target.part ? `/${target.part}` : ""}`;
 }
 
 export function imageLabel(t: ImageTargetInfo): string {
@@ -52,7 +52,7 @@ export async function resolveTarget(
   if (target.kind === "artifact") return resolveArtifact(tx, target, context, explicitTeamId);
   const cluster = await upsertCluster(tx, target.name!);
   return {
-    targetKey: `cluster:${cluster.id}`,
+    targetKey: `cluster:${cluster.id}${target.part ? `/${target.part}` : ""}`,
     kind: "cluster",
     label: target.name!,
     imageId: null,

@@ -103,12 +103,16 @@ function parseK8s(doc: unknown): NormalisedReport {
     group.findings.push(...vulnResults.flatMap((r) => resultFindings({ ...r, Misconfigurations: null }, r.Target ?? "")));
     if (!group.workloads.some((w) => w.namespace === workload.namespace && w.kind === workload.kind && w.name === workload.name)) group.workloads.push(workload);
   }
+  // Only a report that checked configuration speaks for the cluster's misconfigurations: a
+  // vulnerability-only run (--scanners vuln) must not close them.
+  const checkedConfig = (report.Misconfigurations?.length ?? 0) > 0 || resources.some((r) => r.Results?.some((x) => x.Class === "config" || (x.Misconfigurations?.length ?? 0) > 0));
+  const cluster = targetGroup({ kind: "cluster", name: report.ClusterName?.trim() || null }, clusterFindings);
   return {
     format: "trivy",
     tool: "trivy",
     toolVersion: null,
     reportCreatedAt: null,
-    groups: [targetGroup({ kind: "cluster", name: report.ClusterName?.trim() || null }, clusterFindings), ...images.values()],
+    groups: [...(checkedConfig ? [cluster] : []), ...images.values()],
   };
 }
 

@@ -1,0 +1,21 @@
+// POST /api/v1/runtime-events — Falco events (JSON, array or NDJSON; Falcosidekick's webhook body as is). Token scope: ingest.
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { apiRoute, queryObject } from "@/lib/api/handler";
+import { readJsonText } from "@/lib/api/body";
+import { env } from "@/lib/env";
+import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
+import { applyTokenBinding } from "@/lib/ingest/token-binding";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const query = z.object({ cluster: z.string().trim().min(1).max(253).optional() }).strict();
+
+export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
+  const bound = await applyTokenBinding({ format: "auto", ...query.parse(queryObject(url)) }, token);
+  if (!bound.cluster) throw new ApiError("bad_request", "cluster= is required: name the cluster these events come from");
+  const body = await readJsonText(request, env().ingestBodyLimitBytes);
+  const result = await ingestRuntimeEvents({ body, cluster: bound.cluster });
+  return Response.json(result, { status: 202 });
+});

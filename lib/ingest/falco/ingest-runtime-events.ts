@@ -1,0 +1,188 @@
+// Falco events in: each alert is kept for drill-down and counted into one runtime-alert finding
+// per (cluster, namespace, workload, rule), all in one transaction.
+import { createHash } from "node:crypto";
+import { db, type DbTx } from "@/lib/db";
+import { ReportError } from "@/lib/ingest/errors";
+import { identityKey, runtimeLocalKey } from "@/lib/findings/identity";
+import { severityRank } from "@/lib/findings/severity";
+import type { Severity } from "@/lib/findings/model";
+import { upsertCluster } from "@/lib/ingest/targets";
+import { resolveOwningTeamId } from "@/lib/ownership/resolve-team";
+import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority } from "@/lib/ingest/falco/parse-events";
+
+/** Raw events kept per runtime finding; older ones are dropped (the finding keeps the count). */
+export const RAW_EVENTS_KEPT_PER_FINDING = 500;
+
+export interface RuntimeIngestResult {
+  accepted: number;
+  rejected: number;
+  alerts: number;
+  duplicates: number;
+  ignored: number;
+  errors: string[];
+}
+
+interface Alert {
+  eventKey: string;
+  findingKey: string;
+  namespace: string;
+  workload: string;
+  rule: string;
+  priority: string;
+  severity: Severity;
+  time: string;
+  occurredAt: Date;
+  source: string | null;
+  hostname: string | null;
+  output: string | null;
+  fields: unknown;
+}
+
+export async function ingestRuntimeEvents(input: { body: string; cluster: string; receivedAt?: Date }): Promise<RuntimeIngestResult> {
+  const now = input.receivedAt ?? new Date();
+  const { events, errors } = parseFalcoBody(input.body);
+  if (events.length === 0) throw new ReportError(`No valid Falco event in the body: ${errors[0]}`);
+  const internal = events.filter(({ event }) => isFalcoInternal(event)).length;
+  const alerts = events.filter(({ event }) => !isFalcoInternal(event));
+
+  const stored = await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`runtime:${input.cluster}`}, 0))`;
+      const cluster = await upsertCluster(tx, input.cluster);
+      const targetKey = `cluster:${cluster.id}/runtime`;
+      const rows: Alert[] = alerts.map(({ event, raw }) => {
+        const place = placeOf(event);
+        return {
+          eventKey: createHash("sha256").update(`${input.cluster}\n${raw}`).digest("hex"),
+          findingKey: identityKey(targetKey, runtimeLocalKey({ ...place, rule: event.rule })),
+          ...place,
+          rule: event.rule,
+          priority: event.priority,
+          severity: severityOfPriority(event.priority),
+          time: event.time,
+          occurredAt: occurredAt(event.time, now),
+          source: event.source ?? null,
+          hostname: event.hostname ?? null,
+          output: event.output ?? null,
+          fields: event.output_fields ?? null,
+        };
+      });
+      const fresh = await insertNewEvents(tx, cluster.id, rows);
+      await upsertRuntimeFindings(tx, { clusterId: cluster.id, clusterName: input.cluster, clusterTeamId: cluster.teamId, targetKey, now }, fresh);
+      return fresh.length;
+    },
+    { timeout: 5 * 60_000, maxWait: 60_000 },
+  );
+  return {
+    accepted: events.length,
+    rejected: errors.length,
+    alerts: stored,
+    duplicates: alerts.length - stored,
+    ignored: internal,
+    errors: errors.slice(0, 10),
+  };
+}
+
+/** Stores the events not seen before (a retried delivery is not counted twice); returns them. */
+async function insertNewEvents(tx: DbTx, clusterId: string, rows: Alert[]): Promise<Alert[]> {
+  const unique = [...new Map(rows.map((r) => [r.eventKey, r])).values()];
+  if (unique.length === 0) return [];
+  const inserted = await tx.$queryRaw<{ eventKey: string }[]>`
+    INSERT INTO "RuntimeEvent" ("eventKey", "clusterId", namespace, workload, rule, priority, severity, time, "occurredAt", source, hostname, output, fields, "receivedAt")
+    SELECT e."eventKey", ${clusterId}, e.namespace, e.workload, e.rule, e.priority, e.severity::"Severity", e.time, e."occurredAt",
+           e.source, e.hostname, e.output, e.fields, now()
+    FROM jsonb_to_recordset(${JSON.stringify(unique)}::jsonb) AS e("eventKey" text, namespace text, workload text, rule text,
+         priority text, severity text, time text, "occurredAt" timestamptz, source text, hostname text, output text, fields jsonb)
+    ON CONFLICT ("eventKey") DO NOTHING
+    RETURNING "eventKey"`;
+  const fresh = new Set(inserted.map((r) => r.eventKey));
+  return unique.filter((r) => fresh.has(r.eventKey));
+}
+
+interface RuntimeTarget {
+  clusterId: string;
+  clusterName: string;
+  clusterTeamId: string | null;
+  targetKey: string;
+  now: Date;
+}
+
+async function upsertRuntimeFindings(tx: DbTx, target: RuntimeTarget, alerts: Alert[]): Promise<void> {
+  if (alerts.length === 0) return;
+  const groups = new Map<string, { first: Alert; last: Alert; count: number; severity: Severity }>();
+  for (const a of alerts) {
+    const g = groups.get(a.findingKey);
+    if (!g) groups.set(a.findingKey, { first: a, last: a, count: 1, severity: a.severity });
+    else {
+      g.count += 1;
+      if (a.occurredAt < g.first.occurredAt) g.first = a;
+      if (a.occurredAt >= g.last.occurredAt) g.last = a;
+      if (severityRank[a.severity] > severityRank[g.severity]) g.severity = a.severity;
+    }
+  }
+  const namespaceTeams = new Map<string, { id: string | null; teamId: string | null }>();
+  for (const ns of new Set(alerts.map((a) => a.namespace).filter(Boolean))) {
+    const row = await tx.namespace.upsert({
+      where: { clusterId_name: { clusterId: target.clusterId, name: ns } },
+      create: { clusterId: target.clusterId, name: ns, teamId: await resolveOwningTeamId(tx, { cluster: target.clusterName, namespace: ns }) },
+      update: {},
+      select: { id: true, teamId: true },
+    });
+    namespaceTeams.set(ns, row);
+  }
+  const rows = [...groups.entries()].map(([key, g]) => ({
+    k: key,
+    rule: g.last.rule,
+    title: g.last.rule,
+    sev: g.severity,
+    first: g.first.occurredAt,
+    last: g.last.occurredAt,
+    n: g.count,
+    loc: [g.last.namespace, g.last.workload].filter(Boolean).join("/"),
+    ns: namespaceTeams.get(g.last.namespace)?.id ?? null,
+    team: namespaceTeams.get(g.last.namespace)?.teamId ?? target.clusterTeamId,
+    out: g.last.output?.slice(0, 2000) ?? null,
+  }));
+  const json = JSON.stringify(rows);
+  const now = target.now;
+  await tx.$executeRaw`
+    WITH incoming AS (
+      SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS x(k text, rule text, title text, sev text, first timestamptz,
+        last timestamptz, n int, loc text, ns text, team text, out text)),
+    upserted AS (
+      INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "clusterId", "namespaceId", "teamId", "ruleId", title,
+        severity, location, details, status, "statusChangedAt", "firstSeenAt", "lastSeenAt", "dueAt")
+      SELECT gen_random_uuid()::text, i.k, 'runtime'::"FindingKind", ${target.targetKey}, ARRAY['falco']::text[], ${target.clusterId},
+        i.ns, i.team, i.rule, i.title, i.sev::"Severity", i.loc, jsonb_build_object('eventCount', i.n, 'lastOutput', i.out),
+        'open'::"FindingStatus", ${now}, i.first, i.last,
+        ${now}::timestamp + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))
+      FROM incoming i
+      ON CONFLICT ("identityKey") DO UPDATE SET
+        "firstSeenAt" = LEAST("Finding"."firstSeenAt", EXCLUDED."firstSeenAt"),
+        "lastSeenAt" = GREATEST("Finding"."lastSeenAt", EXCLUDED."lastSeenAt"),
+        severity = CASE WHEN array_position(ARRAY['unknown','low','medium','high','critical'], EXCLUDED.severity::text)
+                          > array_position(ARRAY['unknown','low','medium','high','critical'], "Finding".severity::text)
+                        THEN EXCLUDED.severity ELSE "Finding".severity END,
+        details = jsonb_build_object('eventCount', COALESCE(("Finding".details->>'eventCount')::int, 0) + (EXCLUDED.details->>'eventCount')::int,
+                                     'lastOutput', EXCLUDED.details->'lastOutput'),
+        -- a fixed alert that fires again is open again
+        status = CASE WHEN "Finding".status = 'fixed' THEN 'open'::"FindingStatus" ELSE "Finding".status END,
+        "statusChangedAt" = CASE WHEN "Finding".status = 'fixed' THEN ${now}::timestamp ELSE "Finding"."statusChangedAt" END,
+        "fixedAt" = CASE WHEN "Finding".status = 'fixed' THEN NULL ELSE "Finding"."fixedAt" END
+      RETURNING id, "identityKey", (xmax = 0) AS created)
+    INSERT INTO "FindingEvent" ("findingId", type, "toStatus", at)
+    SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", ${now} FROM upserted WHERE created`;
+  const links = JSON.stringify(alerts.map((a) => ({ e: a.eventKey, k: a.findingKey })));
+  await tx.$executeRaw`
+    UPDATE "RuntimeEvent" e SET "findingId" = f.id
+    FROM jsonb_to_recordset(${links}::jsonb) AS l(e text, k text)
+    JOIN "Finding" f ON f."identityKey" = l.k
+    WHERE e."eventKey" = l.e`;
+  await tx.$executeRaw`
+    DELETE FROM "RuntimeEvent" WHERE id IN (
+      SELECT id FROM (
+        SELECT e.id, row_number() OVER (PARTITION BY e."findingId" ORDER BY e."occurredAt" DESC, e.id DESC) AS rank
+        FROM "RuntimeEvent" e JOIN "Finding" f ON f.id = e."findingId"
+        WHERE f."targetKey" = ${target.targetKey} AND f."identityKey" = ANY(${rows.map((r) => r.k)}::text[])) ranked
+      WHERE rank > ${RAW_EVENTS_KEPT_PER_FINDING})`;
+}
