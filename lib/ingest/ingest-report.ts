@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { db, Prisma, type DbTx } from "@/lib/db";
 import { ReportError } from "@/lib/ingest/errors";
+import { assertJsonDepth } from "@/lib/ingest/json-depth";
 import { detectAndParse } from "@/lib/ingest/detect";
 import { applyContext } from "@/lib/ingest/apply-context";
 import { canonicalContext, type IngestContext } from "@/lib/ingest/context";
@@ -29,6 +30,7 @@ export interface IngestResult {
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function parseJsonBody(body: string): unknown {
+  assertJsonDepth(body);
   try {
     return JSON.parse(body);
   } catch (error) {

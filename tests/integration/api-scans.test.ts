@@ -102,11 +102,18 @@ describe("POST /api/v1/scans", () => {
       report.Results[0].Vulnerabilities[1].Severity = { level: "HIGH" };
       await expectError(await post(JSON.stringify(report)), 400, "malformed_report", /\$\.Results\[0\]\.Vulnerabilities\[1\]\.Severity/);
     });
+    it("400 for absurdly nested JSON", async () => {
+      await expectError(await post(`${"[".repeat(5000)}${"]".repeat(5000)}`), 400, "malformed_report", /nested deeper than 100 levels/);
+    });
+    it("400 for a format's invalid field and a kube-bench report without cluster=", async () => {
+      await expectError(await post(fixtureText("kube-bench/kube-bench_result_with-totals.json")), 400, "invalid_context", /pass cluster=/);
+      await expectError(await post(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.2" })), 400, "malformed_report", /specVersion/);
+    });
     it("400 for an unknown JSON shape", async () => {
       await expectError(await post('{"hello": "world"}'), 400, "unknown_format", /Unrecognised report/);
     });
     it("400 when format= does not match the body", async () => {
-      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?format=grype" }), 400, "unknown_format", /format=grype/);
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?format=grype" }), 400, "format_mismatch", /format=grype was requested but the body is a trivy report/);
     });
     it("400 for an unknown query parameter", async () => {
       await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?clutser=prod" }), 400, "bad_request", /clutser/);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { quoteBigIntegers } from "@/lib/ingest/falco/big-integers";
 import { ReportError } from "@/lib/ingest/errors";
+import { assertJsonDepth } from "@/lib/ingest/json-depth";
 import { isObject } from "@/lib/ingest/formats/common";
 import type { Severity } from "@/lib/findings/model";
 
@@ -24,6 +25,7 @@ export interface ParsedEvents {
 }
 
 export function parseFalcoBody(body: string): ParsedEvents {
+  assertJsonDepth(body);
   const text = quoteBigIntegers(body);
   let candidates: { value: unknown; where: string }[];
   try {
@@ -99,9 +101,14 @@ const field = (event: FalcoEvent, name: string): string | null => {
   return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
 };
 
+/** Kubernetes' generated name suffixes use an alphabet without vowels (so they never spell words). */
+const SUFFIX = "[bcdfghjklmnpqrstvwxz2456789]";
+const DEPLOYMENT_POD = new RegExp(`^(.+)-${SUFFIX}{6,10}-${SUFFIX}{5}$`);
+const OWNED_POD = new RegExp(`^(.+)-${SUFFIX}{5}$`);
+
 /** Deployment pods are named <deployment>-<replicaset hash>-<5 chars>; others <owner>-<5 chars>. */
 export function workloadOfPod(pod: string): string {
-  return /^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod)?.[1] ?? /^(.+)-[a-z0-9]{5}$/.exec(pod)?.[1] ?? pod;
+  return DEPLOYMENT_POD.exec(pod)?.[1] ?? OWNED_POD.exec(pod)?.[1] ?? pod;
 }
 
 /** Where an alert happened: namespace and workload from k8s fields, audit-log fields, or the host. */

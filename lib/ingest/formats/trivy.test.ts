@@ -101,3 +101,55 @@ describe("normaliseCheckId", () => {
     expect(normaliseCheckId("DS-0002")).toBe("DS-0002");
   });
 });
+
+describe("parseTrivy on other shapes", () => {
+  it("reads a trivy k8s cluster report: one group per image, with the workloads that run it", () => {
+    const report = parseTrivy(fixture("thirdparty_zora_trivy-k8s-cluster-vuln.json"));
+    // A vulnerability-only run says nothing about the cluster's misconfigurations.
+    expect(report.groups.every((g) => g.target.kind === "image")).toBe(true);
+    const sidecar = report.groups.find((g) => g.target.kind === "image" && g.target.repository === "quay.io/kiwigrid/k8s-sidecar")!;
+    expect(sidecar.workloads).toEqual([
+      { namespace: "apps", kind: "Deployment", name: "app1" },
+      { namespace: "apps", kind: "Deployment", name: "app2" },
+    ]);
+    expect(sidecar.target).toMatchObject({ digest: "sha256:eaa478cdd0b8e1be7a4813bc1b01948b838e2feaa6d999e60c997dc823013824" });
+    const findings = report.groups.flatMap((g) => distinctByIdentity(g.findings));
+    expect(findings).toHaveLength(12);
+    expect(findings.every((f) => f.kind === "vulnerability")).toBe(true);
+  });
+
+  it("reads the older k8s shapes: Metadata as an object, and Vulnerabilities/Misconfigurations lists", () => {
+    const current = fixture("thirdparty_zora_trivy-k8s-cluster-vuln.json");
+    const withObjects = { ...current, Resources: current.Resources.map((r: { Metadata?: unknown[] }) => ({ ...r, Metadata: r.Metadata?.[0] })) };
+    expect(parseTrivy(withObjects).groups).toEqual(parseTrivy(current).groups);
+    const misconfig = {
+      Namespace: "apps",
+      Kind: "Deployment",
+      Name: "app1",
+      Results: [{ Target: "Deployment/app1", Class: "config", Misconfigurations: [{ ID: "KSV012", AVDID: "AVD-KSV-0012", Title: "Runs as root", Severity: "MEDIUM", Status: "FAIL" }] }],
+    };
+    const legacy = parseTrivy({ ClusterName: "prod", Vulnerabilities: current.Resources, Misconfigurations: [misconfig] });
+    const cluster = legacy.groups.find((g) => g.target.kind === "cluster")!;
+    expect(cluster.target).toEqual({ kind: "cluster", name: "prod" });
+    expect(cluster.findings).toMatchObject([{ kind: "misconfiguration", ruleId: "KSV-0012", resource: { namespace: "apps", kind: "Deployment", name: "app1" } }]);
+  });
+
+  it("reads the pre-0.20 array, and its null, as a report about one image", () => {
+    const modern = fixture("trivy_alpine-310.json");
+    const legacy = parseTrivy([{ ...modern.Results[0], Target: "alpine:3.10 (alpine 3.10.2)" }]);
+    expect(legacy.groups[0].target).toMatchObject({ kind: "image", repository: "alpine", tags: ["3.10"] });
+    expect(legacy.groups[0].findings).toHaveLength(4);
+    expect(parseTrivy(null).groups[0].findings).toEqual([]);
+  });
+
+  it("reads misconfigurations of a Helm chart and secrets of a repository", () => {
+    const helm = parseTrivy(JSON.parse(readFileSync(path.join(import.meta.dirname, "../../../fixtures/k8s-misconfig/trivy_helm_testchart_k8s-manifests.json"), "utf8")));
+    expect(helm.groups[0].findings.map((f) => f.kind)).toEqual(Array(6).fill("misconfiguration"));
+    expect(helm.groups[0].findings.find((f) => f.severity === "high")?.ruleId).toBe("KSV-0118");
+    const secrets = parseTrivy(fixture("trivy_secrets.json")).groups[0].findings;
+    expect(secrets.map((f) => [f.kind, f.ruleId, f.severity])).toEqual([
+      ["secret", "aws-access-key-id", "critical"],
+      ["secret", "mysecret", "high"],
+    ]);
+  });
+});
