@@ -99,6 +99,8 @@ export async function mergeFindings(tx: DbTx, input: MergeInput): Promise<MergeC
   const findings = distinctByIdentity(input.findings);
   const { scanId, tool, now } = input;
 
+  // One report can merge several targets in its transaction: each gets a fresh staging table.
+  await tx.$executeRaw`DROP TABLE IF EXISTS incoming_finding`;
   await tx.$executeRaw`
     CREATE TEMP TABLE incoming_finding ON COMMIT DROP AS
     SELECT * FROM jsonb_to_recordset(${incomingRows(input, findings)}::jsonb) AS x(

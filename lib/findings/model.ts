@@ -109,6 +109,8 @@ export interface NormalisedReport {
   toolVersion: string | null;
   reportCreatedAt: Date | null;
   groups: TargetFindings[];
+  /** The cluster the report was taken in, when it says (trivy k8s). */
+  clusterName?: string | null;
 }
 
 export function isFixable(finding: Pick<NormalisedFinding, "fixedVersion">): boolean {

@@ -81,7 +81,7 @@ async function ingestInTransaction(tx: DbTx, { report, groups, input, dedupeKey,
   const resolved: ResolvedTarget[] = [];
   for (const group of groups) resolved.push(await resolveTarget(tx, group.target, input.context, explicitTeamId, now));
 
-  const clusterName = input.context.cluster ?? groups.map((g) => (g.target.kind === "cluster" ? g.target.name : null)).find(Boolean) ?? undefined;
+  const clusterName = input.context.cluster ?? report.clusterName ?? undefined;
   const primary = resolved.find((r) => r.kind === "cluster") ?? resolved[0];
   const all = groups.flatMap((g) => g.findings);
   const counts = severityCounts(all);

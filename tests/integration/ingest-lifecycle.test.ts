@@ -11,8 +11,8 @@ const day = (n: number) => new Date(Date.UTC(2026, 9, 1 + n));
 
 /** The real alpine report with some vulnerabilities left out, as an older or newer scan would be. */
 function alpineWithout(...ids: string[]): string {
-  const report = fixtureJson("trivy/trivy_alpine-310.json");
-  report.Results[0].Vulnerabilities = report.Results[0].Vulnerabilities.filter((v: { VulnerabilityID: string }) => !ids.includes(v.VulnerabilityID));
+  const report = fixtureJson<{ Results: { Vulnerabilities: { VulnerabilityID: string }[] }[]; CreatedAt: string }>("trivy/trivy_alpine-310.json");
+  report.Results[0].Vulnerabilities = report.Results[0].Vulnerabilities.filter((v) => !ids.includes(v.VulnerabilityID));
   report.CreatedAt = new Date().toISOString() + Math.random();
   return JSON.stringify(report);
 }

@@ -3,7 +3,7 @@ import { parseSarif } from "@/lib/ingest/formats/sarif";
 import { distinctByIdentity } from "@/lib/findings/merge";
 import { fixtureJson } from "@/lib/ingest/testing/fixtures";
 
-type Sarif = { runs: { tool: { driver: { name: string; rules?: unknown[] } }; results: unknown[]; properties?: unknown }[] };
+type Sarif = { version: string; runs: { tool: { driver: { name: string; rules?: unknown[] } }; results: unknown[]; properties?: unknown }[] };
 
 describe("parseSarif", () => {
   it("reads Trivy's SARIF: the image from run properties, the package from the message", () => {

@@ -113,6 +113,7 @@ function parseK8s(doc: unknown): NormalisedReport {
     toolVersion: null,
     reportCreatedAt: null,
     groups: [...(checkedConfig ? [cluster] : []), ...images.values()],
+    clusterName: report.ClusterName?.trim() || null,
   };
 }
 
@@ -158,7 +159,10 @@ function imageTarget(meta: TrivyImageMetadata | null | undefined, names: Readonl
 
 function resultFindings(result: TrivyResult, target: string): NormalisedFinding[] {
   const findings: NormalisedFinding[] = [];
-  for (const v of result.Vulnerabilities ?? []) findings.push(vulnerabilityFinding(v));
+  // A language package without its own path is identified by the lock file it came from
+  // (a repository can have several go.mod files listing the same module).
+  const lockFile = result.Class === "lang-pkgs" && target ? target : null;
+  for (const v of result.Vulnerabilities ?? []) findings.push(vulnerabilityFinding(v.PkgPath ? v : { ...v, PkgPath: lockFile }));
   for (const m of result.Misconfigurations ?? []) {
     if ((m.Status ?? "FAIL").toUpperCase() === "FAIL") findings.push(misconfigurationFinding(target, m));
   }
