@@ -1,0 +1,88 @@
+// POST /api/v1/runtime-events with real Falco output, through the route and a real database.
+import { beforeEach, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/runtime-events/route";
+import { db } from "@/lib/db";
+import { createApiToken } from "@/lib/tokens/api-tokens";
+import { RAW_EVENTS_KEPT_PER_FINDING, ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
+import { databaseFingerprint, resetDatabase } from "../support/db-state";
+import { fixtureText } from "../support/fixtures";
+
+let token: string;
+
+beforeEach(async () => {
+  await resetDatabase();
+  token = (await createApiToken({ name: "falcosidekick", scopes: ["ingest"] })).token;
+});
+
+const post = (body: string, query = "?cluster=prod-eu") =>
+  POST(new Request(`http://localhost/api/v1/runtime-events${query}`, { method: "POST", body, headers: { authorization: `Bearer ${token}` } }));
+
+describe("POST /api/v1/runtime-events", () => {
+  it("takes Falco's newline-delimited output and aggregates alerts per (namespace, workload, rule)", async () => {
+    const response = await post(fixtureText("falco/falco-website_syscall-k8s-alerts.jsonl"));
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ accepted: 9, rejected: 0, alerts: 9, duplicates: 0, ignored: 0 });
+    expect(await db.runtimeEvent.count()).toBe(9);
+    const findings = await db.finding.findMany({ where: { kind: "runtime" }, include: { _count: { select: { runtimeEvents: true } } } });
+    const total = findings.reduce((n, f) => n + (f.details as { eventCount: number }).eventCount, 0);
+    expect(total).toBe(9);
+    expect(findings.every((f) => f._count.runtimeEvents === (f.details as { eventCount: number }).eventCount)).toBe(true);
+    expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(["Terminal shell in container", "Contact K8S API Server From Container"]));
+    expect(findings.find((f) => f.severity === "critical")).toBeDefined();
+  });
+
+  it("keeps Falco's time with its nanoseconds and big integers exactly", async () => {
+    const event = '{"output":"shell","priority":"Notice","rule":"Terminal shell in container","time":"2021-01-14T23:39:44.834631763Z","output_fields":{"evt.time":1610667584834631763,"k8s.ns.name":"shop","k8s.pod.name":"api-7d9f8b6c5d-x2k4p"}}';
+    await post(event);
+    const stored = await db.runtimeEvent.findFirstOrThrow({ include: { finding: true } });
+    expect(stored.time).toBe("2021-01-14T23:39:44.834631763Z");
+    expect((stored.fields as Record<string, unknown>)["evt.time"]).toBe("1610667584834631763");
+    expect(stored.finding?.location).toBe("shop/api");
+  });
+
+  it("takes Falcosidekick's webhook body (one event) and skips Falco's internal events", async () => {
+    const response = await post(fixtureText("falco/falcosidekick_test-events.jsonl"));
+    expect(await response.json()).toMatchObject({ accepted: 4, rejected: 0, alerts: 2, ignored: 2 });
+    const single = await post(fixtureText("falco/falco-website_k8saudit-alerts.jsonl").split("\n")[0]);
+    expect(await single.json()).toMatchObject({ accepted: 1, alerts: 1 });
+  });
+
+  it("counts a retried delivery once", async () => {
+    const body = fixtureText("falco/falco-website_k8saudit-alerts.jsonl");
+    await post(body);
+    const before = await databaseFingerprint();
+    const again = await post(body);
+    expect(await again.json()).toMatchObject({ accepted: 6, alerts: 0, duplicates: 6 });
+    expect(await databaseFingerprint()).toEqual(before);
+  });
+
+  it("reports bad events and keeps the good ones", async () => {
+    const body = ['{"rule":"Write below etc","priority":"Error","time":"2024-01-01T00:00:00Z"}', '{"priority":"Error"}', "garbage"].join("\n");
+    const result = await (await post(body)).json();
+    expect(result).toMatchObject({ accepted: 1, rejected: 2, alerts: 1 });
+    expect(result.errors).toHaveLength(2);
+  });
+
+  it("answers 400 and changes nothing when no event is valid or cluster= is missing", async () => {
+    const before = await databaseFingerprint();
+    const invalid = await post('{"hello":"world"}');
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).error.message).toMatch(/No valid Falco event/);
+    const noCluster = await post(fixtureText("falco/falco-website_misc-alerts.jsonl"), "");
+    expect(noCluster.status).toBe(400);
+    expect((await noCluster.json()).error.message).toMatch(/cluster= is required/);
+    expect(await databaseFingerprint()).toEqual(before);
+  });
+
+  it(`keeps at most ${RAW_EVENTS_KEPT_PER_FINDING} raw events per alert, and the full count`, async () => {
+    const events = Array.from({ length: RAW_EVENTS_KEPT_PER_FINDING + 20 }, (_, i) =>
+      JSON.stringify({ rule: "Noisy rule", priority: "Warning", time: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(), output: `event ${i}`, output_fields: { "k8s.ns.name": "a", "k8s.pod.name": "b" } }),
+    );
+    await ingestRuntimeEvents({ body: events.join("\n"), cluster: "prod" });
+    const finding = await db.finding.findFirstOrThrow({ where: { kind: "runtime" } });
+    expect((finding.details as { eventCount: number }).eventCount).toBe(RAW_EVENTS_KEPT_PER_FINDING + 20);
+    expect(await db.runtimeEvent.count()).toBe(RAW_EVENTS_KEPT_PER_FINDING);
+    const oldest = await db.runtimeEvent.findFirstOrThrow({ orderBy: { occurredAt: "asc" } });
+    expect(oldest.output).toBe("event 20");
+  });
+});
