@@ -1,0 +1,195 @@
+// npm run bench:ingest — ingest throughput of POST /api/v1/scans against a production build on a
+// real PostgreSQL, compared with the floor measured in the same run: parsing the same JSON once
+// plus COPYing the same number of rows into an unindexed table.
+//
+// Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server; a fresh database is created and
+// dropped), default postgresql://postgres@127.0.0.1:5432/postgres. Sizes: BENCH_SIZES=5000,20000,100000.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { generateTrivyReport } from "./report-generator";
+import { needsBuild } from "../lib/runtime/build";
+import { migrateDeploy } from "../lib/runtime/migrate";
+
+const root = path.resolve(import.meta.dirname, "..");
+const fixturesDir = path.join(root, "fixtures");
+const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const sizes = (process.env.BENCH_SIZES ?? "5000,20000,100000").split(",").map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const port = 3310;
+const base = `http://127.0.0.1:${port}`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  const dbName = `portcullis_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const url = new URL(server);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  let app: ChildProcess | undefined;
+  try {
+    migrateDeploy(databaseUrl);
+    process.env.DATABASE_URL = databaseUrl;
+    if (needsBuild(root)) {
+      console.log("building (next build)…");
+      if (spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { stdio: "inherit", cwd: root }).status !== 0) throw new Error("build failed");
+    }
+    app = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    await waitForHealth();
+    const { createApiToken } = await import("../lib/tokens/api-tokens");
+    const { disconnectDb } = await import("../lib/db");
+    const { token } = await createApiToken({ name: "bench", scopes: ["ingest"] });
+    await disconnectDb();
+    const memory = new PeakMemory(app.pid!);
+
+    console.log(`\nPortcullis ingest benchmark · ${new Date().toISOString()} · node ${process.version} · ${RUNS} runs each\n`);
+    const rows: string[][] = [["findings", "body", "first ingest (median)", "findings/s", "floor", "ratio to floor", "repeat (duplicate)", "rescan, 10% changed", "peak server RSS"]];
+    for (const size of sizes) {
+      const firsts: number[] = [];
+      const repeats: number[] = [];
+      const rescans: number[] = [];
+      let body = "";
+      memory.reset();
+      for (let run = 0; run < RUNS; run++) {
+        const image = `bench.example.com/app-${size}-${run}-${Date.now()}:1.0`;
+        const report = generateTrivyReport(fixturesDir, image, size);
+        body = report.body;
+        firsts.push(await post(token, report.body, 201, size));
+        repeats.push(await post(token, report.body, 200, size));
+        rescans.push(await post(token, generateTrivyReport(fixturesDir, image, size, run + 1).body, 201, size));
+      }
+      const floor = await measureFloor(databaseUrl, body, size);
+      const first = median(firsts);
+      rows.push([
+        String(size),
+        `${(Buffer.byteLength(body) / 1024 / 1024).toFixed(1)} MiB`,
+        fmt(first),
+        Math.round((size / first) * 1000).toLocaleString("en"),
+        fmt(floor),
+        (floor / first).toFixed(2),
+        fmt(median(repeats)),
+        `${fmt(median(rescans))} (${(median(rescans) / first).toFixed(2)}× first)`,
+        `${memory.peakMiB().toFixed(0)} MiB`,
+      ]);
+    }
+    printTable(rows);
+
+    // The largest body the default limit accepts: how much memory does the server need for it?
+    const target = 63 * 1024 * 1024;
+    const probe = generateTrivyReport(fixturesDir, "bench.example.com/probe:1", 1000).body.length / 1000;
+    const bigCount = Math.floor(target / probe);
+    const big = generateTrivyReport(fixturesDir, `bench.example.com/huge-${Date.now()}:1`, bigCount);
+    memory.reset();
+    const bigMs = await post(token, big.body, 201, bigCount);
+    console.log(
+      `\n${(Buffer.byteLength(big.body) / 1024 / 1024).toFixed(1)} MiB report (${bigCount.toLocaleString("en")} findings): ${fmt(bigMs)}, peak server RSS ${memory.peakMiB().toFixed(0)} MiB (target: under 1024 MiB)`,
+    );
+    memory.stop();
+  } finally {
+    app?.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+async function post(token: string, body: string, expected: number, size: number): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${base}/api/v1/scans`, { method: "POST", body, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
+  const result = await response.json();
+  const elapsed = performance.now() - started;
+  if (response.status !== expected) throw new Error(`expected ${expected}, got ${response.status}: ${JSON.stringify(result)}`);
+  if (expected === 201 && result.findings.total !== size) throw new Error(`expected ${size} findings, got ${result.findings.total}`);
+  return elapsed;
+}
+
+/** The floor: JSON.parse of the same body, then COPY of as many rows into an unindexed table. */
+async function measureFloor(databaseUrl: string, body: string, size: number): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query("CREATE TABLE IF NOT EXISTS bench_floor (identity text, rule text, title text, severity text, package text, version text, fixed text, details jsonb)");
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await client.query("TRUNCATE bench_floor");
+    const started = performance.now();
+    const report = JSON.parse(body);
+    const vulns = report.Results.flatMap((r: { Vulnerabilities: Record<string, string>[] }) => r.Vulnerabilities);
+    const esc = (v: unknown) => (v === undefined || v === null ? "\\N" : String(v).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r"));
+    const lines = vulns.map((v: Record<string, string>) =>
+      [v.VulnerabilityID + v.PkgName + v.InstalledVersion, v.VulnerabilityID, v.Title, v.Severity, v.PkgName, v.InstalledVersion, v.FixedVersion, JSON.stringify({ d: v.Description })].map(esc).join("\t") + "\n",
+    );
+    await pipeline(Readable.from(lines), client.query(copyFrom("COPY bench_floor FROM STDIN")));
+    times.push(performance.now() - started);
+    if (vulns.length !== size) throw new Error("floor row count mismatch");
+  }
+  await client.end();
+  return median(times);
+}
+
+/** Peak resident memory of the server process and its children, sampled every 20 ms. */
+class PeakMemory {
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => (this.peak = Math.max(this.peak, this.rss())), 20);
+  }
+  reset(): void {
+    this.peak = this.rss();
+  }
+  peakMiB(): number {
+    return this.peak / 1024;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+  private rss(pid = this.pid): number {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      const children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean));
+      return kb + children.reduce((sum, c) => sum + this.rss(Number(c)), 0);
+    } catch {
+      return 0;
+    }
+  }
+}
+
+async function waitForHealth(): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("server did not start");
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench failed: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);
