@@ -8,7 +8,7 @@ const globalForPrisma = globalThis as unknown as { portcullisDb?: PrismaClient }
 
 function client(): PrismaClient {
   globalForPrisma.portcullisDb ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().databaseUrl, max: 10, connectionTimeoutMillis: 5000 }),
+    adapter: new PrismaPg({ connectionString: env().databaseUrl, max: 8, connectionTimeoutMillis: 5000 }),
   });
   return globalForPrisma.portcullisDb;
 }

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const { ensureAuthSecret } = await import("@/lib/runtime/auth-secret");
   const { isDatabaseEmpty, seedDemoData } = await import("@/lib/demo/seed");
   const { disconnectDb } = await import("@/lib/db");
+  const { closeSqlPool } = await import("@/lib/sql");
   process.env.BETTER_AUTH_SECRET ??= await ensureAuthSecret();
 
   if (process.env.DEMO_DATA !== "false" && (await isDatabaseEmpty())) {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     log(`demo sign-in: admin@portcullis.demo / ${EMBEDDED_DEMO_PASSWORD} (if the demo data was loaded)`);
   }
   await disconnectDb();
+  await closeSqlPool();
 
   if (needsBuild(root)) {
     log("building the app (first start or changed sources)…");

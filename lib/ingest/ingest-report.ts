@@ -1,18 +1,22 @@
 // One report in: parse, resolve its targets, and merge their findings — all in one transaction.
 import { createHash } from "node:crypto";
-import { db, Prisma, type DbTx } from "@/lib/db";
+import { inTransaction, type Sql } from "@/lib/sql";
+import { db } from "@/lib/db";
 import { ReportError } from "@/lib/ingest/errors";
 import { assertJsonDepth } from "@/lib/ingest/json-depth";
 import { detectAndParse } from "@/lib/ingest/detect";
 import { applyContext } from "@/lib/ingest/apply-context";
 import { canonicalContext, type IngestContext } from "@/lib/ingest/context";
-import { linkImageWorkloads, resolveTarget, resolveTeamByName, targetLockKey, upsertWorkload, type ResolvedTarget } from "@/lib/ingest/targets";
+import { linkImageWorkloads, resolveTarget, resolveTeamByName, targetLockKey, upsertWorkload, type Resolution, type ResolvedTarget } from "@/lib/ingest/targets";
 import { replacePackages } from "@/lib/ingest/packages";
+import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
 import { distinctByIdentity, mergeFindings, severityCounts, upsertVulnerabilityCatalogue, type MergeCounts, type MergeFinding } from "@/lib/findings/merge";
 import type { NormalisedReport, TargetFindings } from "@/lib/findings/model";
 
 export interface IngestInput {
   body: string;
+  /** sha256 of the body, when the caller computed it while reading */
+  bodyDigest?: string;
   context: IngestContext;
   tokenId?: string | null;
   /** When the report is taken to have arrived; the demo seed uses past times. */
@@ -39,9 +43,9 @@ export function parseJsonBody(body: string): unknown {
 }
 
 export async function ingestReport(input: IngestInput): Promise<IngestResult> {
-  const reportDigest = sha256(input.body);
+  const reportDigest = input.bodyDigest ?? sha256(input.body);
   const dedupeKey = sha256(`${reportDigest}\n${canonicalContext(input.context)}`);
-  const earlier = await findDuplicate(db, dedupeKey);
+  const earlier = await findDuplicate(dedupeKey);
   if (earlier) return earlier;
 
   const report = detectAndParse(parseJsonBody(input.body), input.context.format);
@@ -49,14 +53,11 @@ export async function ingestReport(input: IngestInput): Promise<IngestResult> {
   const now = input.receivedAt ?? new Date();
 
   try {
-    return await db.$transaction((tx) => ingestInTransaction(tx, { report, groups, input, dedupeKey, reportDigest, now }), {
-      timeout: 10 * 60_000,
-      maxWait: 60_000,
-    });
+    return await inTransaction((sql) => ingestInTransaction(sql, { report, groups, input, dedupeKey, reportDigest, now }));
   } catch (error) {
     // The same report raced in from another request and won: answer as a duplicate.
-    if (isUniqueViolation(error)) {
-      const winner = await findDuplicate(db, dedupeKey);
+    if ((error as { code?: string }).code === "23505" && (error as { constraint?: string }).constraint === "Scan_dedupeKey_key") {
+      const winner = await findDuplicate(dedupeKey);
       if (winner) return winner;
     }
     throw error;
@@ -72,78 +73,89 @@ interface Prepared {
   now: Date;
 }
 
-async function ingestInTransaction(tx: DbTx, { report, groups, input, dedupeKey, reportDigest, now }: Prepared): Promise<IngestResult> {
+async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey, reportDigest, now }: Prepared): Promise<IngestResult> {
   // Serialise ingests of the same targets (in a fixed order, so two reports cannot deadlock).
   for (const key of [...new Set(groups.map((g) => targetLockKey(g.target)))].sort()) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+    await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
   }
-  const explicitTeamId = await resolveTeamByName(tx, input.context.team);
+  const resolution: Resolution = {
+    sql,
+    rules: await loadOwnershipRules(sql),
+    context: input.context,
+    explicitTeamId: await resolveTeamByName(sql, input.context.team),
+    now,
+  };
   const resolved: ResolvedTarget[] = [];
-  for (const group of groups) resolved.push(await resolveTarget(tx, group.target, input.context, explicitTeamId, now));
+  for (const group of groups) resolved.push(await resolveTarget(resolution, group.target));
 
   const clusterName = input.context.cluster ?? report.clusterName ?? undefined;
   const primary = resolved.find((r) => r.kind === "cluster") ?? resolved[0];
   const all = groups.flatMap((g) => g.findings);
   const counts = severityCounts(all);
-  const scan = await tx.scan.create({
-    data: {
+  const scan = await sql.query<{ id: string }>(
+    `INSERT INTO "Scan" (id, "dedupeKey", "reportDigest", format, tool, "toolVersion", "targetKind", "targetKey", "targetName", "imageId",
+       "clusterId", "teamId", "tokenId", "reportCreatedAt", "receivedAt", "totalCount", "criticalCount", "highCount", "mediumCount",
+       "lowCount", "unknownCount")
+     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14::timestamptz, $15, $16, $17, $18, $19, $20)
+     RETURNING id`,
+    [
       dedupeKey,
       reportDigest,
-      format: report.format,
-      tool: report.tool,
-      toolVersion: report.toolVersion,
-      targetKind: primary.kind,
-      targetKey: primary.targetKey,
-      targetName: primary.label,
-      imageId: resolved.length === 1 ? primary.imageId : null,
-      clusterId: primary.clusterId,
-      teamId: primary.teamId,
-      tokenId: input.tokenId ?? null,
-      reportCreatedAt: report.reportCreatedAt,
-      receivedAt: now,
-      totalCount: all.length,
-      criticalCount: counts.critical,
-      highCount: counts.high,
-      mediumCount: counts.medium,
-      lowCount: counts.low,
-      unknownCount: counts.unknown,
-    },
-    select: { id: true },
-  });
-  await upsertVulnerabilityCatalogue(tx, all);
+      report.format,
+      report.tool,
+      report.toolVersion,
+      primary.kind,
+      primary.targetKey,
+      primary.label,
+      resolved.length === 1 ? primary.imageId : null,
+      primary.clusterId,
+      primary.teamId,
+      input.tokenId ?? null,
+      report.reportCreatedAt?.toISOString() ?? null,
+      now.toISOString(),
+      all.length,
+      counts.critical,
+      counts.high,
+      counts.medium,
+      counts.low,
+      counts.unknown,
+    ],
+  );
+  const scanId = scan.rows[0].id;
+  await upsertVulnerabilityCatalogue(sql, all);
 
   const total: MergeCounts = { total: 0, new: 0, reopened: 0, fixed: 0, unchanged: 0 };
   let scanClusterId = primary.clusterId;
   for (const [index, group] of groups.entries()) {
     const target = resolved[index];
-    const clusterId = target.clusterId;
     if (target.imageId) {
-      const linkedCluster = await linkImageWorkloads(tx, target.imageId, clusterName, group.workloads, input.context, now);
+      const linkedCluster = await linkImageWorkloads(resolution, target.imageId, clusterName, group.workloads);
       scanClusterId ??= linkedCluster;
-      await replacePackages(tx, target.imageId, group.packages);
+      await replacePackages(sql, target.imageId, group.packages);
     }
-    const findings = target.kind === "cluster" ? await placeInCluster(tx, target, group) : group.findings;
-    const merged = await mergeFindings(tx, {
-      scanId: scan.id,
+    const findings = target.kind === "cluster" ? await placeInCluster(resolution, target, group) : group.findings;
+    const merged = await mergeFindings(sql, {
+      scanId,
       tool: report.tool,
       targetKey: target.targetKey,
       imageId: target.imageId,
-      clusterId: target.kind === "cluster" ? clusterId : null,
+      clusterId: target.kind === "cluster" ? target.clusterId : null,
       teamId: target.teamId,
       now,
       findings,
     });
     for (const key of Object.keys(total) as (keyof MergeCounts)[]) total[key] += merged[key];
   }
-  await tx.scan.update({
-    where: { id: scan.id },
-    data: { clusterId: scanClusterId, newCount: total.new, reopenedCount: total.reopened, fixedCount: total.fixed, unchangedCount: total.unchanged },
-  });
-  return { scanId: scan.id, format: report.format, target: primary.label, findings: total, duplicate: false };
+  await sql.query(
+    `UPDATE "Scan" SET "clusterId" = $2, "newCount" = $3, "reopenedCount" = $4, "fixedCount" = $5, "unchangedCount" = $6 WHERE id = $1`,
+    [scanId, scanClusterId, total.new, total.reopened, total.fixed, total.unchanged],
+  );
+  return { scanId, format: report.format, target: primary.label, findings: total, duplicate: false };
 }
 
 /** Ties cluster findings to their namespace and workload rows; a namespace's owner owns its findings. */
-async function placeInCluster(tx: DbTx, target: ResolvedTarget, group: TargetFindings): Promise<MergeFinding[]> {
+async function placeInCluster(r: Resolution, target: ResolvedTarget, group: TargetFindings): Promise<MergeFinding[]> {
+  const cluster = { id: target.clusterId!, name: target.label };
   const cache = new Map<string, Awaited<ReturnType<typeof upsertWorkload>>>();
   const placed: MergeFinding[] = [];
   for (const finding of group.findings) {
@@ -154,7 +166,7 @@ async function placeInCluster(tx: DbTx, target: ResolvedTarget, group: TargetFin
     const key = `${finding.resource.namespace}/${finding.resource.kind}/${finding.resource.name}`;
     let workload = cache.get(key);
     if (!workload) {
-      workload = await upsertWorkload(tx, target.clusterId!, target.label, finding.resource);
+      workload = await upsertWorkload(r.sql, r.rules, cluster, finding.resource);
       cache.set(key, workload);
     }
     placed.push({
@@ -165,8 +177,8 @@ async function placeInCluster(tx: DbTx, target: ResolvedTarget, group: TargetFin
   return placed;
 }
 
-async function findDuplicate(tx: DbTx, dedupeKey: string): Promise<IngestResult | null> {
-  const scan = await tx.scan.findUnique({ where: { dedupeKey } });
+async function findDuplicate(dedupeKey: string): Promise<IngestResult | null> {
+  const scan = await db.scan.findUnique({ where: { dedupeKey } });
   if (!scan) return null;
   return {
     scanId: scan.id,
@@ -181,8 +193,4 @@ async function findDuplicate(tx: DbTx, dedupeKey: string): Promise<IngestResult 
     },
     duplicate: true,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }

@@ -1,10 +1,11 @@
 // Resolving a report's targets (and its cluster context) to rows: image, repository, artifact,
-// cluster, namespace, workload, and the owning team.
-import type { DbTx } from "@/lib/db";
+// cluster, namespace, workload, and the owning team. Runs inside the ingest transaction.
+import type { Sql } from "@/lib/sql";
+import { pgArray } from "@/lib/sql";
 import type { ArtifactTargetInfo, ImageTargetInfo, ReportTarget, WorkloadRef } from "@/lib/findings/model";
 import { ReportError } from "@/lib/ingest/errors";
 import { splitWorkload, type IngestContext } from "@/lib/ingest/context";
-import { resolveOwningTeamId } from "@/lib/ownership/resolve-team";
+import { owningTeamId, type Rule } from "@/lib/ownership/resolve-team";
 
 /** An image is its repository plus its content: the digest, else the config id, else the tag. */
 export function imageIdentityKey(t: ImageTargetInfo): string {
@@ -25,11 +26,11 @@ export function imageLabel(t: ImageTargetInfo): string {
   return t.digest && !tag ? `${t.repository}@${t.digest}` : `${t.repository}:${tag ?? "latest"}`;
 }
 
-export async function resolveTeamByName(tx: DbTx, team: string | undefined): Promise<string | null> {
+export async function resolveTeamByName(sql: Sql, team: string | undefined): Promise<string | null> {
   if (!team) return null;
-  const found = await tx.team.findUnique({ where: { name: team }, select: { id: true } });
-  if (!found) throw new ReportError(`team=${JSON.stringify(team)} names no team`, "invalid_context");
-  return found.id;
+  const { rows } = await sql.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = $1`, [team]);
+  if (!rows[0]) throw new ReportError(`team=${JSON.stringify(team)} names no team`, "invalid_context");
+  return rows[0].id;
 }
 
 export interface ResolvedTarget {
@@ -41,75 +42,86 @@ export interface ResolvedTarget {
   teamId: string | null;
 }
 
-export async function resolveTarget(
-  tx: DbTx,
-  target: ReportTarget,
-  context: IngestContext,
-  explicitTeamId: string | null,
-  now: Date,
-): Promise<ResolvedTarget> {
-  if (target.kind === "image") return resolveImage(tx, target, context, explicitTeamId, now);
-  if (target.kind === "artifact") return resolveArtifact(tx, target, context, explicitTeamId);
-  const cluster = await upsertCluster(tx, target.name!);
+export interface Resolution {
+  sql: Sql;
+  rules: Rule[];
+  context: IngestContext;
+  explicitTeamId: string | null;
+  now: Date;
+}
+
+export async function resolveTarget(r: Resolution, target: ReportTarget): Promise<ResolvedTarget> {
+  if (target.kind === "image") return resolveImage(r, target);
+  if (target.kind === "artifact") return resolveArtifact(r, target);
+  const cluster = await upsertCluster(r.sql, r.rules, target.name!);
   return {
     targetKey: `cluster:${cluster.id}${target.part ? `/${target.part}` : ""}`,
     kind: "cluster",
     label: target.name!,
     imageId: null,
     clusterId: cluster.id,
-    teamId: explicitTeamId ?? cluster.teamId,
+    teamId: r.explicitTeamId ?? cluster.teamId,
   };
 }
 
-async function resolveArtifact(tx: DbTx, target: ArtifactTargetInfo, context: IngestContext, explicitTeamId: string | null): Promise<ResolvedTarget> {
-  const teamId = explicitTeamId ?? (await resolveOwningTeamId(tx, { repository: target.name, cluster: context.cluster, namespace: context.namespace }));
+function resolveArtifact(r: Resolution, target: ArtifactTargetInfo): ResolvedTarget {
+  const teamId = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace });
   return { targetKey: `artifact:${target.name}`, kind: "artifact", label: target.name, imageId: null, clusterId: null, teamId };
 }
 
-async function resolveImage(
-  tx: DbTx,
-  target: ImageTargetInfo,
-  context: IngestContext,
-  explicitTeamId: string | null,
-  now: Date,
-): Promise<ResolvedTarget> {
-  const teamId =
-    explicitTeamId ?? (await resolveOwningTeamId(tx, { repository: target.repository, cluster: context.cluster, namespace: context.namespace }));
-  const repository = await tx.imageRepository.upsert({
-    where: { name: target.repository },
-    create: { name: target.repository, teamId },
-    update: {},
-    select: { id: true },
-  });
-  const identityKey = imageIdentityKey(target);
-  const existing = await tx.image.findUnique({ where: { identityKey }, select: { id: true, tags: true } });
-  const fields = {
-    digest: target.digest,
-    configId: target.configId,
-    osFamily: target.osFamily,
-    osName: target.osName,
-    osEndOfLife: target.osEndOfLife,
-    sizeBytes: target.sizeBytes === null ? null : BigInt(target.sizeBytes),
-    teamId,
-    lastScannedAt: now,
-  };
-  const image = existing
-    ? await tx.image.update({
-        where: { id: existing.id },
-        data: { ...fields, tags: [...new Set([...existing.tags, ...target.tags])] },
-        select: { id: true },
-      })
-    : await tx.image.create({
-        data: { ...fields, identityKey, repositoryId: repository.id, tags: target.tags, firstSeenAt: now },
-        select: { id: true },
-      });
-  return { targetKey: `image:${image.id}`, kind: "image", label: imageLabel(target), imageId: image.id, clusterId: null, teamId };
+async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<ResolvedTarget> {
+  const { sql, now } = r;
+  const teamId = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.repository, cluster: r.context.cluster, namespace: r.context.namespace });
+  const repository = await sql.query<{ id: string }>(
+    `INSERT INTO "ImageRepository" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2)
+     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+    [target.repository, teamId],
+  );
+  const image = await sql.query<{ id: string }>(
+    `INSERT INTO "Image" (id, "identityKey", "repositoryId", digest, "configId", tags, "osFamily", "osName", "osEndOfLife", "sizeBytes",
+       "teamId", "firstSeenAt", "lastScannedAt")
+     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz)
+     ON CONFLICT ("identityKey") DO UPDATE SET
+       digest = COALESCE(EXCLUDED.digest, "Image".digest), "configId" = COALESCE(EXCLUDED."configId", "Image"."configId"),
+       tags = ARRAY(SELECT DISTINCT unnest("Image".tags || EXCLUDED.tags)),
+       "osFamily" = COALESCE(EXCLUDED."osFamily", "Image"."osFamily"), "osName" = COALESCE(EXCLUDED."osName", "Image"."osName"),
+       "osEndOfLife" = EXCLUDED."osEndOfLife", "sizeBytes" = COALESCE(EXCLUDED."sizeBytes", "Image"."sizeBytes"),
+       "teamId" = EXCLUDED."teamId", "lastScannedAt" = EXCLUDED."lastScannedAt"
+     RETURNING id`,
+    [
+      imageIdentityKey(target),
+      repository.rows[0].id,
+      target.digest,
+      target.configId,
+      pgArray(target.tags),
+      target.osFamily,
+      target.osName,
+      target.osEndOfLife,
+      target.sizeBytes,
+      teamId,
+      now.toISOString(),
+    ],
+  );
+  const imageId = image.rows[0].id;
+  return { targetKey: `image:${imageId}`, kind: "image", label: imageLabel(target), imageId, clusterId: null, teamId };
 }
 
-export async function upsertCluster(tx: DbTx, name: string): Promise<{ id: string; teamId: string | null }> {
-  const existing = await tx.cluster.findUnique({ where: { name }, select: { id: true, teamId: true } });
-  if (existing) return existing;
-  return tx.cluster.create({ data: { name, teamId: await resolveOwningTeamId(tx, { cluster: name }) }, select: { id: true, teamId: true } });
+export async function upsertCluster(sql: Sql, rules: Rule[], name: string): Promise<{ id: string; teamId: string | null }> {
+  const { rows } = await sql.query<{ id: string; teamId: string | null }>(
+    `INSERT INTO "Cluster" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2)
+     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id, "teamId"`,
+    [name, owningTeamId(rules, { cluster: name })],
+  );
+  return rows[0];
+}
+
+export async function upsertNamespace(sql: Sql, rules: Rule[], cluster: { id: string; name: string }, name: string): Promise<{ id: string; teamId: string | null }> {
+  const { rows } = await sql.query<{ id: string; teamId: string | null }>(
+    `INSERT INTO "Namespace" (id, "clusterId", name, "teamId") VALUES (gen_random_uuid()::text, $1, $2, $3)
+     ON CONFLICT ("clusterId", name) DO UPDATE SET name = EXCLUDED.name RETURNING id, "teamId"`,
+    [cluster.id, name, owningTeamId(rules, { cluster: cluster.name, namespace: name })],
+  );
+  return rows[0];
 }
 
 export interface ResolvedWorkload {
@@ -119,51 +131,31 @@ export interface ResolvedWorkload {
 }
 
 /** Namespace and workload rows for a cluster's objects, created on first sight. */
-export async function upsertWorkload(tx: DbTx, clusterId: string, clusterName: string, ref: WorkloadRef): Promise<ResolvedWorkload> {
-  const namespace = await tx.namespace.upsert({
-    where: { clusterId_name: { clusterId, name: ref.namespace } },
-    create: { clusterId, name: ref.namespace, teamId: await resolveOwningTeamId(tx, { cluster: clusterName, namespace: ref.namespace }) },
-    update: {},
-    select: { id: true, teamId: true },
-  });
-  const workload = await tx.workload.upsert({
-    where: { namespaceId_kind_name: { namespaceId: namespace.id, kind: ref.kind, name: ref.name } },
-    create: { namespaceId: namespace.id, kind: ref.kind, name: ref.name },
-    update: {},
-    select: { id: true },
-  });
-  return { namespaceId: namespace.id, namespaceTeamId: namespace.teamId, workloadId: workload.id };
+export async function upsertWorkload(sql: Sql, rules: Rule[], cluster: { id: string; name: string }, ref: WorkloadRef): Promise<ResolvedWorkload> {
+  const namespace = await upsertNamespace(sql, rules, cluster, ref.namespace);
+  const { rows } = await sql.query<{ id: string }>(
+    `INSERT INTO "Workload" (id, "namespaceId", kind, name) VALUES (gen_random_uuid()::text, $1, $2, $3)
+     ON CONFLICT ("namespaceId", kind, name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+    [namespace.id, ref.kind, ref.name],
+  );
+  return { namespaceId: namespace.id, namespaceTeamId: namespace.teamId, workloadId: rows[0].id };
 }
 
 /** Records which workloads run an image: those the report names, and the one named by the context. */
-export async function linkImageWorkloads(
-  tx: DbTx,
-  imageId: string,
-  clusterName: string | undefined,
-  workloads: WorkloadRef[],
-  context: IngestContext,
-  now: Date,
-): Promise<string | null> {
+export async function linkImageWorkloads(r: Resolution, imageId: string, clusterName: string | undefined, workloads: WorkloadRef[]): Promise<string | null> {
+  if (!clusterName) return null;
+  const { sql, rules, context, now } = r;
   const refs = [...workloads];
   if (context.namespace && context.workload) refs.push({ namespace: context.namespace, ...splitWorkload(context.workload) });
-  if (!clusterName) return null;
-  const cluster = await upsertCluster(tx, clusterName);
-  if (context.namespace && !context.workload) await upsertNamespaceOnly(tx, cluster.id, clusterName, context.namespace);
+  const cluster = { ...(await upsertCluster(sql, rules, clusterName)), name: clusterName };
+  if (context.namespace && !context.workload) await upsertNamespace(sql, rules, cluster, context.namespace);
   for (const ref of refs) {
-    const { workloadId } = await upsertWorkload(tx, cluster.id, clusterName, ref);
-    await tx.workloadImage.upsert({
-      where: { workloadId_imageId: { workloadId, imageId } },
-      create: { workloadId, imageId, firstSeenAt: now, lastSeenAt: now },
-      update: { lastSeenAt: now },
-    });
+    const { workloadId } = await upsertWorkload(sql, rules, cluster, ref);
+    await sql.query(
+      `INSERT INTO "WorkloadImage" ("workloadId", "imageId", "firstSeenAt", "lastSeenAt") VALUES ($1, $2, $3::timestamptz, $3::timestamptz)
+       ON CONFLICT ("workloadId", "imageId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`,
+      [workloadId, imageId, now.toISOString()],
+    );
   }
   return cluster.id;
-}
-
-async function upsertNamespaceOnly(tx: DbTx, clusterId: string, clusterName: string, name: string): Promise<void> {
-  await tx.namespace.upsert({
-    where: { clusterId_name: { clusterId, name } },
-    create: { clusterId, name, teamId: await resolveOwningTeamId(tx, { cluster: clusterName, namespace: name }) },
-    update: {},
-  });
 }

@@ -1,6 +1,6 @@
 // Which team owns a target: an explicit team wins; else the most specific ownership rule —
 // the longest matching repository prefix, then a cluster+namespace rule, then a cluster rule.
-import type { DbTx } from "@/lib/db";
+import type { Sql } from "@/lib/sql";
 
 export interface OwnershipSubject {
   repository?: string | null;
@@ -8,7 +8,7 @@ export interface OwnershipSubject {
   namespace?: string | null;
 }
 
-interface Rule {
+export interface Rule {
   teamId: string;
   repositoryPrefix: string | null;
   clusterName: string | null;
@@ -31,9 +31,12 @@ export function pickOwningRule(rules: readonly Rule[], subject: OwnershipSubject
   );
 }
 
-export async function resolveOwningTeamId(tx: DbTx, subject: OwnershipSubject): Promise<string | null> {
-  const rules = await tx.ownershipRule.findMany({
-    select: { teamId: true, repositoryPrefix: true, clusterName: true, namespace: true },
-  });
+/** Ownership rules of the current transaction; a report resolves many targets, so read them once. */
+export async function loadOwnershipRules(sql: Sql): Promise<Rule[]> {
+  const { rows } = await sql.query<Rule>(`SELECT "teamId", "repositoryPrefix", "clusterName", namespace FROM "OwnershipRule"`);
+  return rows;
+}
+
+export function owningTeamId(rules: readonly Rule[], subject: OwnershipSubject): string | null {
   return pickOwningRule(rules, subject)?.teamId ?? null;
 }

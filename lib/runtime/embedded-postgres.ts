@@ -18,7 +18,7 @@ export async function startEmbeddedPostgres(dataDir: string, port = EMBEDDED_POR
     throw new Error(`port ${port} is already in use: is another Portcullis running on the embedded database?`);
   }
   const bin = path.join(process.cwd(), "node_modules", ".bin", "pglite-server");
-  const child: ChildProcess = spawn(bin, [`--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1", "--max-connections=10"], {
+  const child: ChildProcess = spawn(bin, [`--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1", "--max-connections=24"], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   let exited = false;

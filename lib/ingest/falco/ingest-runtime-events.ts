@@ -1,13 +1,13 @@
 // Falco events in: each alert is kept for drill-down and counted into one runtime-alert finding
 // per (cluster, namespace, workload, rule), all in one transaction.
 import { createHash } from "node:crypto";
-import { db, type DbTx } from "@/lib/db";
+import { copyRows, inTransaction, type Sql } from "@/lib/sql";
 import { ReportError } from "@/lib/ingest/errors";
 import { identityKey, runtimeLocalKey } from "@/lib/findings/identity";
 import { severityRank } from "@/lib/findings/severity";
 import type { Severity } from "@/lib/findings/model";
-import { upsertCluster } from "@/lib/ingest/targets";
-import { resolveOwningTeamId } from "@/lib/ownership/resolve-team";
+import { upsertCluster, upsertNamespace } from "@/lib/ingest/targets";
+import { loadOwnershipRules, type Rule } from "@/lib/ownership/resolve-team";
 import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority } from "@/lib/ingest/falco/parse-events";
 
 /** Raw events kept per runtime finding; older ones are dropped (the finding keeps the count). */
@@ -45,10 +45,10 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
   const internal = events.filter(({ event }) => isFalcoInternal(event)).length;
   const alerts = events.filter(({ event }) => !isFalcoInternal(event));
 
-  const stored = await db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`runtime:${input.cluster}`}, 0))`;
-      const cluster = await upsertCluster(tx, input.cluster);
+  const stored = await inTransaction(async (sql) => {
+      await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`runtime:${input.cluster}`]);
+      const rules = await loadOwnershipRules(sql);
+      const cluster = await upsertCluster(sql, rules, input.cluster);
       const targetKey = `cluster:${cluster.id}/runtime`;
       const rows: Alert[] = alerts.map(({ event, raw }) => {
         const place = placeOf(event);
@@ -67,12 +67,10 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
           fields: event.output_fields ?? null,
         };
       });
-      const fresh = await insertNewEvents(tx, cluster.id, rows);
-      await upsertRuntimeFindings(tx, { clusterId: cluster.id, clusterName: input.cluster, clusterTeamId: cluster.teamId, targetKey, now }, fresh);
+      const fresh = await insertNewEvents(sql, cluster.id, rows);
+      await upsertRuntimeFindings(sql, rules, { clusterId: cluster.id, clusterName: input.cluster, clusterTeamId: cluster.teamId, targetKey, now }, fresh);
       return fresh.length;
-    },
-    { timeout: 5 * 60_000, maxWait: 60_000 },
-  );
+  });
   return {
     accepted: events.length,
     rejected: errors.length,
@@ -84,18 +82,30 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
 }
 
 /** Stores the events not seen before (a retried delivery is not counted twice); returns them. */
-async function insertNewEvents(tx: DbTx, clusterId: string, rows: Alert[]): Promise<Alert[]> {
+async function insertNewEvents(sql: Sql, clusterId: string, rows: Alert[]): Promise<Alert[]> {
   const unique = [...new Map(rows.map((r) => [r.eventKey, r])).values()];
   if (unique.length === 0) return [];
-  const inserted = await tx.$queryRaw<{ eventKey: string }[]>`
-    INSERT INTO "RuntimeEvent" ("eventKey", "clusterId", namespace, workload, rule, priority, severity, time, "occurredAt", source, hostname, output, fields, "receivedAt")
-    SELECT e."eventKey", ${clusterId}, e.namespace, e.workload, e.rule, e.priority, e.severity::"Severity", e.time, e."occurredAt",
-           e.source, e.hostname, e.output, e.fields, now()
-    FROM jsonb_to_recordset(${JSON.stringify(unique)}::jsonb) AS e("eventKey" text, namespace text, workload text, rule text,
-         priority text, severity text, time text, "occurredAt" timestamptz, source text, hostname text, output text, fields jsonb)
-    ON CONFLICT ("eventKey") DO NOTHING
-    RETURNING "eventKey"`;
-  const fresh = new Set(inserted.map((r) => r.eventKey));
+  await sql.query(`DROP TABLE IF EXISTS incoming_event`);
+  await sql.query(
+    `CREATE TEMP TABLE incoming_event ("eventKey" text, namespace text, workload text, rule text, priority text, severity text,
+       time text, "occurredAt" timestamptz, source text, hostname text, output text, fields jsonb) ON COMMIT DROP`,
+  );
+  await copyRows(
+    sql,
+    "incoming_event",
+    ["eventKey", "namespace", "workload", "rule", "priority", "severity", "time", "occurredAt", "source", "hostname", "output", "fields"],
+    unique.map((e) => [e.eventKey, e.namespace, e.workload, e.rule, e.priority, e.severity, e.time, e.occurredAt, e.source, e.hostname, e.output, e.fields]),
+  );
+  const inserted = await sql.query<{ eventKey: string }>(
+    `INSERT INTO "RuntimeEvent" ("eventKey", "clusterId", namespace, workload, rule, priority, severity, time, "occurredAt", source, hostname, output, fields, "receivedAt")
+     SELECT e."eventKey", $1, e.namespace, e.workload, e.rule, e.priority, e.severity::"Severity", e.time, e."occurredAt",
+            e.source, e.hostname, e.output, e.fields, now()
+     FROM incoming_event e
+     ON CONFLICT ("eventKey") DO NOTHING
+     RETURNING "eventKey"`,
+    [clusterId],
+  );
+  const fresh = new Set(inserted.rows.map((r) => r.eventKey));
   return unique.filter((r) => fresh.has(r.eventKey));
 }
 
@@ -107,7 +117,7 @@ interface RuntimeTarget {
   now: Date;
 }
 
-async function upsertRuntimeFindings(tx: DbTx, target: RuntimeTarget, alerts: Alert[]): Promise<void> {
+async function upsertRuntimeFindings(sql: Sql, rules: Rule[], target: RuntimeTarget, alerts: Alert[]): Promise<void> {
   if (alerts.length === 0) return;
   const groups = new Map<string, { first: Alert; last: Alert; count: number; severity: Severity }>();
   for (const a of alerts) {
@@ -122,13 +132,7 @@ async function upsertRuntimeFindings(tx: DbTx, target: RuntimeTarget, alerts: Al
   }
   const namespaceTeams = new Map<string, { id: string | null; teamId: string | null }>();
   for (const ns of new Set(alerts.map((a) => a.namespace).filter(Boolean))) {
-    const row = await tx.namespace.upsert({
-      where: { clusterId_name: { clusterId: target.clusterId, name: ns } },
-      create: { clusterId: target.clusterId, name: ns, teamId: await resolveOwningTeamId(tx, { cluster: target.clusterName, namespace: ns }) },
-      update: {},
-      select: { id: true, teamId: true },
-    });
-    namespaceTeams.set(ns, row);
+    namespaceTeams.set(ns, await upsertNamespace(sql, rules, { id: target.clusterId, name: target.clusterName }, ns));
   }
   const rows = [...groups.entries()].map(([key, g]) => ({
     k: key,
@@ -144,18 +148,19 @@ async function upsertRuntimeFindings(tx: DbTx, target: RuntimeTarget, alerts: Al
     out: g.last.output?.slice(0, 2000) ?? null,
   }));
   const json = JSON.stringify(rows);
-  const now = target.now;
-  await tx.$executeRaw`
+  const now = target.now.toISOString();
+  await sql.query(
+    `
     WITH incoming AS (
-      SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS x(k text, rule text, title text, sev text, first timestamptz,
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(k text, rule text, title text, sev text, first timestamptz,
         last timestamptz, n int, loc text, ns text, team text, out text)),
     upserted AS (
       INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "clusterId", "namespaceId", "teamId", "ruleId", title,
         severity, location, details, status, "statusChangedAt", "firstSeenAt", "lastSeenAt", "dueAt")
-      SELECT gen_random_uuid()::text, i.k, 'runtime'::"FindingKind", ${target.targetKey}, ARRAY['falco']::text[], ${target.clusterId},
+      SELECT gen_random_uuid()::text, i.k, 'runtime'::"FindingKind", $2, ARRAY['falco']::text[], $3,
         i.ns, i.team, i.rule, i.title, i.sev::"Severity", i.loc, jsonb_build_object('eventCount', i.n, 'lastOutput', i.out),
-        'open'::"FindingStatus", ${now}, i.first, i.last,
-        ${now}::timestamp + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))
+        'open'::"FindingStatus", $4::timestamptz, i.first, i.last,
+        $4::timestamptz + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))
       FROM incoming i
       ON CONFLICT ("identityKey") DO UPDATE SET
         "firstSeenAt" = LEAST("Finding"."firstSeenAt", EXCLUDED."firstSeenAt"),
@@ -165,24 +170,30 @@ async function upsertRuntimeFindings(tx: DbTx, target: RuntimeTarget, alerts: Al
                         THEN EXCLUDED.severity ELSE "Finding".severity END,
         details = jsonb_build_object('eventCount', COALESCE(("Finding".details->>'eventCount')::int, 0) + (EXCLUDED.details->>'eventCount')::int,
                                      'lastOutput', EXCLUDED.details->'lastOutput'),
-        -- a fixed alert that fires again is open again
         status = CASE WHEN "Finding".status = 'fixed' THEN 'open'::"FindingStatus" ELSE "Finding".status END,
-        "statusChangedAt" = CASE WHEN "Finding".status = 'fixed' THEN ${now}::timestamp ELSE "Finding"."statusChangedAt" END,
+        "statusChangedAt" = CASE WHEN "Finding".status = 'fixed' THEN $4::timestamptz ELSE "Finding"."statusChangedAt" END,
         "fixedAt" = CASE WHEN "Finding".status = 'fixed' THEN NULL ELSE "Finding"."fixedAt" END
       RETURNING id, "identityKey", (xmax = 0) AS created)
     INSERT INTO "FindingEvent" ("findingId", type, "toStatus", at)
-    SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", ${now} FROM upserted WHERE created`;
+    SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", $4::timestamptz FROM upserted WHERE created`,
+    [json, target.targetKey, target.clusterId, now],
+  );
   const links = JSON.stringify(alerts.map((a) => ({ e: a.eventKey, k: a.findingKey })));
-  await tx.$executeRaw`
-    UPDATE "RuntimeEvent" e SET "findingId" = f.id
-    FROM jsonb_to_recordset(${links}::jsonb) AS l(e text, k text)
-    JOIN "Finding" f ON f."identityKey" = l.k
-    WHERE e."eventKey" = l.e`;
-  await tx.$executeRaw`
-    DELETE FROM "RuntimeEvent" WHERE id IN (
-      SELECT id FROM (
-        SELECT e.id, row_number() OVER (PARTITION BY e."findingId" ORDER BY e."occurredAt" DESC, e.id DESC) AS rank
-        FROM "RuntimeEvent" e JOIN "Finding" f ON f.id = e."findingId"
-        WHERE f."targetKey" = ${target.targetKey} AND f."identityKey" = ANY(${rows.map((r) => r.k)}::text[])) ranked
-      WHERE rank > ${RAW_EVENTS_KEPT_PER_FINDING})`;
+  await sql.query(
+    `UPDATE "RuntimeEvent" e SET "findingId" = f.id
+     FROM jsonb_to_recordset($1::jsonb) AS l(e text, k text)
+     JOIN "Finding" f ON f."identityKey" = l.k
+     WHERE e."eventKey" = l.e`,
+    [links],
+  );
+  // A fixed alert that fires again was reopened above; raw events beyond the limit go, oldest first.
+  await sql.query(
+    `DELETE FROM "RuntimeEvent" WHERE id IN (
+       SELECT id FROM (
+         SELECT e.id, row_number() OVER (PARTITION BY e."findingId" ORDER BY e."occurredAt" DESC, e.id DESC) AS rank
+         FROM "RuntimeEvent" e JOIN "Finding" f ON f.id = e."findingId"
+         WHERE f."targetKey" = $1 AND f."identityKey" = ANY($2::text[])) ranked
+       WHERE rank > $3)`,
+    [target.targetKey, rows.map((r) => r.k), RAW_EVENTS_KEPT_PER_FINDING],
+  );
 }
