@@ -56,6 +56,8 @@ export async function upsertVulnerabilityCatalogue(sql: Sql, findings: readonly 
   const byId = new Map<string, VulnerabilityRecord>();
   for (const f of findings) if (f.vulnerability && !byId.has(f.vulnerability.id)) byId.set(f.vulnerability.id, f.vulnerability);
   if (byId.size === 0) return;
+  const changed = await withoutKnown(sql, byId);
+  if (changed.length === 0) return;
   await sql.query(`DROP TABLE IF EXISTS incoming_vulnerability`);
   await sql.query(
     `CREATE TEMP TABLE incoming_vulnerability (id text, aliases text[], severity text, "cvssScore" float8, "cvssVector" text,
@@ -65,7 +67,7 @@ export async function upsertVulnerabilityCatalogue(sql: Sql, findings: readonly 
     sql,
     "incoming_vulnerability",
     VULNERABILITY_COLUMNS,
-    [...byId.values()].map((v) => [v.id, pgArray(v.aliases), v.severity, v.cvssScore, v.cvssVector, v.cvssVersion, v.title, v.description, pgArray(v.cwes), pgArray(v.references), v.publishedAt, v.modifiedAt]),
+    changed.map((v) => [v.id, pgArray(v.aliases), v.severity, v.cvssScore, v.cvssVector, v.cvssVersion, v.title, v.description, pgArray(v.cwes), pgArray(v.references), v.publishedAt, v.modifiedAt]),
   );
   await sql.query(`
     INSERT INTO "Vulnerability" (id, aliases, severity, "cvssScore", "cvssVector", "cvssVersion", title, description, cwes, "references", "publishedAt", "modifiedAt", "updatedAt")
@@ -90,6 +92,27 @@ export async function upsertVulnerabilityCatalogue(sql: Sql, findings: readonly 
        OR "Vulnerability".title IS DISTINCT FROM COALESCE(EXCLUDED.title, "Vulnerability".title)
        OR "Vulnerability".description IS DISTINCT FROM COALESCE(EXCLUDED.description, "Vulnerability".description)
        OR "Vulnerability"."modifiedAt" IS DISTINCT FROM COALESCE(EXCLUDED."modifiedAt", "Vulnerability"."modifiedAt")`);
+}
+
+/** Most ids of a report are already catalogued with the same data: skip those before COPYing. */
+async function withoutKnown(sql: Sql, byId: Map<string, VulnerabilityRecord>): Promise<VulnerabilityRecord[]> {
+  const { rows } = await sql.query<{ id: string; severity: string; cvssScore: number | null; modifiedAt: Date | null; aliases: string[]; gaps: boolean }>(
+    `SELECT id, severity, "cvssScore", "modifiedAt", aliases, (title IS NULL OR description IS NULL) AS gaps
+     FROM "Vulnerability" WHERE id = ANY($1::text[])`,
+    [[...byId.keys()]],
+  );
+  const known = new Map(rows.map((r) => [r.id, r]));
+  return [...byId.values()].filter((v) => {
+    const k = known.get(v.id);
+    if (!k) return true;
+    return (
+      k.severity !== v.severity ||
+      (v.cvssScore !== null && k.cvssScore !== v.cvssScore) ||
+      (v.modifiedAt !== null && k.modifiedAt?.getTime() !== v.modifiedAt.getTime()) ||
+      v.aliases.some((a) => !k.aliases.includes(a)) ||
+      (k.gaps && (v.title !== null || v.description !== null))
+    );
+  });
 }
 
 const INCOMING_COLUMNS = ["k", "kind", "rule", "title", "sev", "cvss", "vid", "pkg", "ver", "path", "purl", "fix", "fixable", "sst", "loc", "line", "det", "ns", "wl", "team", "init"] as const;
@@ -130,10 +153,10 @@ async function stageFindings(sql: Sql, input: MergeInput, findings: readonly Mer
     ]),
   );
   await sql.query(`CREATE UNIQUE INDEX ON incoming_finding (k)`);
-  await sql.query(`ANALYZE incoming_finding`);
 }
 
-const DUE = `$3::timestamptz + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))`;
+const DUE = `$3::timestamptz + make_interval(days => sla.days)`;
+const SLA_JOIN = `LEFT JOIN "SlaPolicy" sla ON sla.severity = i.sev::"Severity"`;
 
 export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeCounts> {
   const findings = distinctByIdentity(input.findings);
@@ -146,7 +169,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
          "reportedBy" = ARRAY[$2]::text[], "lastSeenAt" = $3::timestamptz, "lastScanId" = $1,
          severity = i.sev::"Severity", title = i.title, "cvssScore" = i.cvss, "fixedVersion" = i.fix, fixable = i.fixable,
          "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl, "dueAt" = ${DUE}
-       FROM incoming_finding i WHERE f."identityKey" = i.k AND f.status = 'fixed' AND i.init IS DISTINCT FROM 'fixed'
+       FROM incoming_finding i ${SLA_JOIN} WHERE f."identityKey" = i.k AND f.status = 'fixed' AND i.init IS DISTINCT FROM 'fixed'
        RETURNING f.id)
      INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", at)
      SELECT id, 'reopened'::"FindingEventType", 'fixed'::"FindingStatus", 'open'::"FindingStatus", $1, $3::timestamptz FROM r`,
@@ -171,7 +194,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
          i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl, i.fix, i.fixable, i.sst, i.loc, i.line, i.det,
          COALESCE(i.init, 'open')::"FindingStatus", $3::timestamptz, $3::timestamptz, $3::timestamptz, $1,
          CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${DUE}
-       FROM incoming_finding i
+       FROM incoming_finding i ${SLA_JOIN}
        WHERE NOT EXISTS (SELECT 1 FROM "Finding" f WHERE f."identityKey" = i.k)
        ON CONFLICT ("identityKey") DO NOTHING
        RETURNING id, status)

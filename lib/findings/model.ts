@@ -117,23 +117,32 @@ export function isFixable(finding: Pick<NormalisedFinding, "fixedVersion">): boo
   return finding.fixedVersion !== null && finding.fixedVersion.trim() !== "";
 }
 
-/** A finding with every optional field empty, for parsers to fill in. */
-export function blankFinding(base: Pick<NormalisedFinding, "kind" | "localKey" | "ruleId" | "title" | "severity">): NormalisedFinding {
+type RequiredFields = "kind" | "localKey" | "ruleId" | "title" | "severity";
+
+/**
+ * A finding from its identifying fields and whatever else the scanner said; the rest is empty.
+ * One literal with every field in a fixed order keeps parsing of 100k-finding reports fast.
+ */
+export function makeFinding(f: Pick<NormalisedFinding, RequiredFields> & Partial<Omit<NormalisedFinding, RequiredFields>>): NormalisedFinding {
   return {
-    ...base,
-    cvssScore: null,
-    vulnerability: null,
-    packageName: null,
-    installedVersion: null,
-    packagePath: null,
-    purl: null,
-    fixedVersion: null,
-    scannerStatus: null,
-    location: null,
-    startLine: null,
-    details: null,
-    resource: null,
-    initialStatus: null,
+    kind: f.kind,
+    localKey: f.localKey,
+    ruleId: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    cvssScore: f.cvssScore ?? null,
+    vulnerability: f.vulnerability ?? null,
+    packageName: f.packageName ?? null,
+    installedVersion: f.installedVersion ?? null,
+    packagePath: f.packagePath ?? null,
+    purl: f.purl ?? null,
+    fixedVersion: f.fixedVersion ?? null,
+    scannerStatus: f.scannerStatus ?? null,
+    location: f.location ?? null,
+    startLine: f.startLine ?? null,
+    details: f.details ?? null,
+    resource: f.resource ?? null,
+    initialStatus: f.initialStatus ?? null,
   };
 }
 

@@ -34,12 +34,14 @@ export interface IngestResult {
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function parseJsonBody(body: string): unknown {
-  assertJsonDepth(body);
+  let doc: unknown;
   try {
-    return JSON.parse(body);
+    doc = JSON.parse(body);
   } catch (error) {
     throw new ReportError(`Body is not valid JSON: ${(error as Error).message}`);
   }
+  assertJsonDepth(doc);
+  return doc;
 }
 
 export async function ingestReport(input: IngestInput): Promise<IngestResult> {

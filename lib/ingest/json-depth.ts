@@ -1,20 +1,23 @@
-// Refuses absurdly nested JSON before it is parsed: no scanner report nests anywhere near this
-// deep, and deep structures make later recursive steps (validation, storage) fail badly.
+// Refuses absurdly nested JSON: no scanner report nests anywhere near this deep, and deep
+// structures make later recursive steps (validation, storage) fail badly. Checked on the parsed
+// document with an explicit stack (JSON.parse itself copes with any depth).
 import { ReportError } from "@/lib/ingest/errors";
 
 export const MAX_JSON_DEPTH = 100;
 
-export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > max) throw new ReportError(`JSON is nested deeper than ${max} levels (at character ${i}); no scanner report is`);
-    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+export function assertJsonDepth(doc: unknown, max = MAX_JSON_DEPTH): void {
+  const stack: [unknown, number][] = [[doc, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > max) throw new ReportError(`JSON is nested deeper than ${max} levels; no scanner report is`);
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === "object" && item !== null) stack.push([item, depth + 1]);
+    } else {
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (typeof item === "object" && item !== null) stack.push([item, depth + 1]);
+      }
+    }
   }
 }

@@ -25,29 +25,34 @@ export interface ParsedEvents {
 }
 
 export function parseFalcoBody(body: string): ParsedEvents {
-  assertJsonDepth(body);
   const text = quoteBigIntegers(body);
-  let candidates: { value: unknown; where: string }[];
+  let whole: unknown;
+  let isOneDocument = true;
   try {
-    const whole: unknown = JSON.parse(text);
-    candidates = Array.isArray(whole) ? whole.map((value, i) => ({ value, where: `[${i}]` })) : [{ value: whole, where: "$" }];
+    whole = JSON.parse(text);
   } catch {
-    // Not one JSON document: newline-delimited events.
-    candidates = [];
-    const lines = text.split(/\r?\n/);
-    const errors: string[] = [];
-    lines.forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        candidates.push({ value: JSON.parse(line), where: `line ${i + 1}` });
-      } catch (error) {
-        errors.push(`line ${i + 1}: not valid JSON (${(error as Error).message})`);
-      }
-    });
-    if (candidates.length === 0) throw new ReportError(`Body is neither JSON nor newline-delimited JSON: ${errors[0] ?? "empty"}`);
-    return withErrors(candidates, errors);
+    isOneDocument = false;
   }
-  return withErrors(candidates, []);
+  if (isOneDocument) {
+    assertJsonDepth(whole);
+    const candidates = Array.isArray(whole) ? whole.map((value, i) => ({ value, where: `[${i}]` })) : [{ value: whole, where: "$" }];
+    return withErrors(candidates, []);
+  }
+  // Not one JSON document: newline-delimited events.
+  const candidates: { value: unknown; where: string }[] = [];
+  const errors: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      const value: unknown = JSON.parse(line);
+      assertJsonDepth(value);
+      candidates.push({ value, where: `line ${i + 1}` });
+    } catch (error) {
+      errors.push(`line ${i + 1}: not valid JSON (${(error as Error).message})`);
+    }
+  });
+  if (candidates.length === 0) throw new ReportError(`Body is neither JSON nor newline-delimited JSON: ${errors[0] ?? "empty"}`);
+  return withErrors(candidates, errors);
 }
 
 function withErrors(candidates: { value: unknown; where: string }[], errors: string[]): ParsedEvents {

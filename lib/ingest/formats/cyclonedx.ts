@@ -5,7 +5,7 @@ import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
 import { compact, isObject, parseDate, uniqueStrings, validate } from "@/lib/ingest/formats/common";
 import {
-  blankFinding,
+  makeFinding,
   targetGroup,
   type NormalisedFinding,
   type NormalisedReport,
@@ -153,14 +153,12 @@ function vulnerabilityFinding(v: Vulnerability, c: Component): NormalisedFinding
   const scored = (v.ratings ?? []).filter((r) => typeof r.score === "number" && /CVSSv3|CVSSv31|CVSSv4/.test(r.method ?? "")).sort((a, b) => (b.method ?? "").localeCompare(a.method ?? ""))[0];
   const path = prop(c, "aquasecurity:trivy:FilePath");
   const fixed = /to versions? (.+)$/i.exec(v.recommendation ?? "")?.[1]?.trim() ?? null;
-  return {
-    ...blankFinding({
-      kind: "vulnerability",
-      localKey: vulnerabilityLocalKey({ id: v.id, pkg: c.name, version: c.version ?? "", path }),
-      ruleId: v.id,
-      title: `${v.id} in ${c.name}`,
-      severity,
-    }),
+  return makeFinding({
+    kind: "vulnerability",
+    localKey: vulnerabilityLocalKey({ id: v.id, pkg: c.name, version: c.version ?? "", path }),
+    ruleId: v.id,
+    title: `${v.id} in ${c.name}`,
+    severity,
     cvssScore: scored?.score ?? null,
     vulnerability: {
       id: v.id,
@@ -185,5 +183,5 @@ function vulnerabilityFinding(v: Vulnerability, c: Component): NormalisedFinding
     location: path,
     details: compact({ analysis: v.analysis?.detail, justification: v.analysis?.justification }),
     initialStatus: decisions[v.analysis?.state ?? ""] ?? null,
-  };
+  });
 }

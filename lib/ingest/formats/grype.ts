@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
 import { compact, isObject, uniqueStrings, validate } from "@/lib/ingest/formats/common";
-import { blankFinding, targetGroup, type NormalisedFinding, type NormalisedReport, type ReportTarget } from "@/lib/findings/model";
+import { makeFinding, targetGroup, type NormalisedFinding, type NormalisedReport, type ReportTarget } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { vulnerabilityLocalKey } from "@/lib/findings/identity";
 
@@ -106,14 +106,12 @@ function matchFinding(match: Match): NormalisedFinding {
   const fixed = (v.fix?.versions ?? []).join(", ") || null;
   const severity = severityFromWord(v.severity);
   const description = v.description ?? related.find((r) => r.description)?.description ?? null;
-  return {
-    ...blankFinding({
-      kind: "vulnerability",
-      localKey: vulnerabilityLocalKey({ id: v.id, pkg: a.name, version: a.version ?? "", path }),
-      ruleId: v.id,
-      title: `${v.id} in ${a.name}`,
-      severity,
-    }),
+  return makeFinding({
+    kind: "vulnerability",
+    localKey: vulnerabilityLocalKey({ id: v.id, pkg: a.name, version: a.version ?? "", path }),
+    ruleId: v.id,
+    title: `${v.id} in ${a.name}`,
+    severity,
     cvssScore: score?.metrics?.baseScore ?? null,
     vulnerability: {
       id: v.id,
@@ -137,5 +135,5 @@ function matchFinding(match: Match): NormalisedFinding {
     scannerStatus: v.fix?.state || null,
     location: a.locations?.[0]?.path ?? null,
     details: compact({ packageType: a.type }),
-  };
+  });
 }

@@ -3,7 +3,7 @@
 // on each node), so a newer run closes only the findings of the node types it checked.
 import { z } from "zod";
 import { compact, isObject, validate } from "@/lib/ingest/formats/common";
-import { blankFinding, targetGroup, type NormalisedReport, type Severity } from "@/lib/findings/model";
+import { makeFinding, targetGroup, type NormalisedReport, type Severity } from "@/lib/findings/model";
 import { complianceLocalKey } from "@/lib/findings/identity";
 
 const text = z.string().nullish();
@@ -55,7 +55,7 @@ function severityOf(status: string, scored: boolean | null | undefined): Severit
 export function parseKubeBench(doc: unknown): NormalisedReport {
   const parsed = validate(kubeBenchReport, doc, "kube-bench");
   const controls = Array.isArray(parsed) ? parsed : parsed.Controls;
-  const byNodeType = new Map<string, ReturnType<typeof blankFinding>[]>();
+  const byNodeType = new Map<string, ReturnType<typeof makeFinding>[]>();
   for (const c of controls) {
     const findings = byNodeType.get(c.node_type) ?? [];
     byNodeType.set(c.node_type, findings);
@@ -63,28 +63,26 @@ export function parseKubeBench(doc: unknown): NormalisedReport {
       for (const r of group.results ?? []) {
         const status = r.status.toUpperCase();
         if (status !== "FAIL" && status !== "WARN") continue;
-        findings.push({
-          ...blankFinding({
-            kind: "compliance",
-            localKey: complianceLocalKey({ nodeType: c.node_type, checkId: r.test_number }),
-            ruleId: `CIS ${r.test_number}`,
-            title: r.test_desc,
-            severity: severityOf(status, r.scored),
-          }),
-          scannerStatus: status,
-          location: `${c.node_type} · ${group.section ?? c.id} ${group.desc ?? ""}`.trim(),
-          details: compact({
-            benchmark: c.version,
-            kubernetesVersion: c.detected_version,
-            scored: r.scored,
-            remediation: r.remediation,
-            audit: r.audit,
-            expected: r.expected_result,
-            actual: r.actual_value?.slice(0, MAX_ACTUAL),
-            reason: r.reason,
-          }),
-        });
-      }
+        findings.push(makeFinding({
+    kind: "compliance",
+          localKey: complianceLocalKey({ nodeType: c.node_type, checkId: r.test_number }),
+          ruleId: `CIS ${r.test_number}`,
+          title: r.test_desc,
+          severity: severityOf(status, r.scored),
+        scannerStatus: status,
+        location: `${c.node_type} · ${group.section ?? c.id} ${group.desc ?? ""}`.trim(),
+        details: compact({
+          benchmark: c.version,
+          kubernetesVersion: c.detected_version,
+          scored: r.scored,
+          remediation: r.remediation,
+          audit: r.audit,
+          expected: r.expected_result,
+          actual: r.actual_value?.slice(0, MAX_ACTUAL),
+          reason: r.reason,
+        }),
+      }));
+    }
     }
   }
   return {

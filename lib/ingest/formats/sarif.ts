@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
 import { compact, isObject, uniqueStrings, validate } from "@/lib/ingest/formats/common";
-import { blankFinding, targetGroup, type FindingKind, type NormalisedFinding, type NormalisedReport, type ReportTarget, type Severity } from "@/lib/findings/model";
+import { makeFinding, targetGroup, type FindingKind, type NormalisedFinding, type NormalisedReport, type ReportTarget, type Severity } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { sarifLocalKey } from "@/lib/findings/identity";
 
@@ -121,8 +121,7 @@ function runFindings(run: Run): NormalisedFinding[] {
     const severity = severityOf(result.level, ruleDef);
     const title = ruleDef?.shortDescription?.text || ruleDef?.name || messageText.split("\n")[0] || ruleId;
     return [
-      {
-        ...blankFinding({ kind, localKey: sarifLocalKey({ tool, ruleId, uri, line }), ruleId, title: title.slice(0, 500), severity }),
+      makeFinding({ kind, localKey: sarifLocalKey({ tool, ruleId, uri, line }), ruleId, title: title.slice(0, 500), severity,
         cvssScore: securitySeverity(ruleDef),
         packageName: pkg.package,
         installedVersion: pkg.installed,
@@ -130,7 +129,7 @@ function runFindings(run: Run): NormalisedFinding[] {
         location: uri,
         startLine: line,
         details: compact({ message: messageText, help: ruleDef?.helpUri, tool }),
-      },
+      }),
     ];
   });
 }

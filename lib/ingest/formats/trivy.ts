@@ -15,7 +15,7 @@ import {
   type TrivyVulnerability,
 } from "@/lib/ingest/formats/trivy-schema";
 import {
-  blankFinding,
+  makeFinding,
   targetGroup,
   type ImageTargetInfo,
   type NormalisedFinding,
@@ -162,7 +162,7 @@ function resultFindings(result: TrivyResult, target: string): NormalisedFinding[
   // A language package without its own path is identified by the lock file it came from
   // (a repository can have several go.mod files listing the same module).
   const lockFile = result.Class === "lang-pkgs" && target ? target : null;
-  for (const v of result.Vulnerabilities ?? []) findings.push(vulnerabilityFinding(v.PkgPath ? v : { ...v, PkgPath: lockFile }));
+  for (const v of result.Vulnerabilities ?? []) findings.push(vulnerabilityFinding(v, v.PkgPath || lockFile));
   for (const m of result.Misconfigurations ?? []) {
     if ((m.Status ?? "FAIL").toUpperCase() === "FAIL") findings.push(misconfigurationFinding(target, m));
   }
@@ -180,7 +180,7 @@ function resultPackages(result: TrivyResult): PackageRecord[] {
   }));
 }
 
-function vulnerabilityFinding(v: TrivyVulnerability): NormalisedFinding {
+function vulnerabilityFinding(v: TrivyVulnerability, packagePath: string | null): NormalisedFinding {
   const severity = severityFromWord(v.Severity);
   const cvss = pickCvss(v);
   const record: VulnerabilityRecord = {
@@ -198,24 +198,22 @@ function vulnerabilityFinding(v: TrivyVulnerability): NormalisedFinding {
     modifiedAt: parseDate(v.LastModifiedDate),
   };
   const installedVersion = v.InstalledVersion ?? "";
-  return {
-    ...blankFinding({
-      kind: "vulnerability",
-      localKey: vulnerabilityLocalKey({ id: v.VulnerabilityID, pkg: v.PkgName, version: installedVersion, path: v.PkgPath ?? null }),
-      ruleId: v.VulnerabilityID,
-      title: v.Title ?? `${v.VulnerabilityID} in ${v.PkgName}`,
-      severity,
-    }),
+  return makeFinding({
+    kind: "vulnerability",
+    localKey: vulnerabilityLocalKey({ id: v.VulnerabilityID, pkg: v.PkgName, version: installedVersion, path: packagePath }),
+    ruleId: v.VulnerabilityID,
+    title: v.Title ?? `${v.VulnerabilityID} in ${v.PkgName}`,
+    severity,
     cvssScore: record.cvssScore,
     vulnerability: record,
     packageName: v.PkgName,
     installedVersion,
-    packagePath: v.PkgPath ?? null,
+    packagePath,
     purl: v.PkgIdentifier?.PURL ?? null,
     fixedVersion: v.FixedVersion?.trim() ? v.FixedVersion.trim() : null,
     scannerStatus: v.Status ?? null,
-    location: v.PkgPath ?? null,
-  };
+    location: packagePath,
+  });
 }
 
 /** The CVSS of the source Trivy took the severity from, else NVD, else any; v3 over v4 over v2. */
@@ -240,34 +238,30 @@ export function normaliseCheckId(id: string, avdId?: string | null): string {
 
 function misconfigurationFinding(resource: string, m: TrivyMisconfiguration): NormalisedFinding {
   const checkId = normaliseCheckId(m.ID, m.AVDID);
-  return {
-    ...blankFinding({
-      kind: "misconfiguration",
-      localKey: misconfigurationLocalKey({ resource, checkId }),
-      ruleId: checkId,
-      title: m.Title ?? checkId,
-      severity: severityFromWord(m.Severity),
-    }),
+  return makeFinding({
+    kind: "misconfiguration",
+    localKey: misconfigurationLocalKey({ resource, checkId }),
+    ruleId: checkId,
+    title: m.Title ?? checkId,
+    severity: severityFromWord(m.Severity),
     scannerStatus: m.Status ?? null,
     location: resource,
     startLine: m.CauseMetadata?.StartLine ?? null,
     details: compact({ message: m.Message, description: m.Description, resolution: m.Resolution, url: m.PrimaryURL }),
-  };
+  });
 }
 
 function secretFinding(target: string, s: TrivySecret): NormalisedFinding {
   const line = s.StartLine ?? null;
-  return {
-    ...blankFinding({
-      kind: "secret",
-      localKey: secretLocalKey({ file: target, ruleId: s.RuleID, line }),
-      ruleId: s.RuleID,
-      title: s.Title ?? s.RuleID,
-      severity: severityFromWord(s.Severity),
-    }),
+  return makeFinding({
+    kind: "secret",
+    localKey: secretLocalKey({ file: target, ruleId: s.RuleID, line }),
+    ruleId: s.RuleID,
+    title: s.Title ?? s.RuleID,
+    severity: severityFromWord(s.Severity),
     location: target,
     startLine: line,
     // Trivy masks the secret in Match; nothing else of the secret is kept.
     details: compact({ category: s.Category, match: s.Match }),
-  };
+  });
 }
