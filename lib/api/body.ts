@@ -1,26 +1,34 @@
 // Reading a request body as JSON text, within a size limit, before any parsing.
+import { createHash } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 
 const NON_JSON_TYPES = /(xml|html|multipart|yaml|csv)/i;
 
-export async function readJsonText(request: Request, limitBytes: number): Promise<string> {
+export interface JsonBody {
+  text: string;
+  /** sha256 of the bytes, computed while they arrived */
+  sha256: string;
+}
+
+export async function readJsonText(request: Request, limitBytes: number): Promise<JsonBody> {
   const contentType = request.headers.get("content-type") ?? "";
   if (NON_JSON_TYPES.test(contentType)) {
     throw new ApiError("unsupported_media_type", `Content-Type ${contentType} is not JSON; send the scanner's JSON output`);
   }
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const text = await readLimited(request, limitBytes);
+  const { text, sha256 } = await readLimited(request, limitBytes);
   const first = text.match(/\S/)?.[0];
   if (first === undefined) throw new ApiError("bad_request", "The body is empty; send the scanner's JSON output");
   if (first !== "{" && first !== "[") {
     throw new ApiError("unsupported_media_type", `The body is not JSON (it starts with ${JSON.stringify(first)}); send the scanner's JSON output`);
   }
-  return text;
+  return { text, sha256 };
 }
 
-async function readLimited(request: Request, limitBytes: number): Promise<string> {
-  if (!request.body) return "";
+async function readLimited(request: Request, limitBytes: number): Promise<JsonBody> {
+  const hash = createHash("sha256");
+  if (!request.body) return { text: "", sha256: hash.digest("hex") };
   const reader = request.body.getReader();
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const parts: string[] = [];
@@ -34,6 +42,7 @@ async function readLimited(request: Request, limitBytes: number): Promise<string
         await reader.cancel();
         throw tooLarge(limitBytes);
       }
+      hash.update(value);
       parts.push(decoder.decode(value, { stream: true }));
     }
     parts.push(decoder.decode());
@@ -42,7 +51,7 @@ async function readLimited(request: Request, limitBytes: number): Promise<string
     if (error instanceof TypeError) throw new ApiError("bad_request", "The body is not valid UTF-8 text");
     throw error;
   }
-  return parts.join("");
+  return { text: parts.join(""), sha256: hash.digest("hex") };
 }
 
 function tooLarge(limitBytes: number): ApiError {

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
   const context = await applyTokenBinding(ingestContextSchema.parse(queryObject(url)), token);
   const body = await readJsonText(request, env().ingestBodyLimitBytes);
-  const result = await ingestReport({ body, context, tokenId: token.id });
+  const result = await ingestReport({ body: body.text, bodyDigest: body.sha256, context, tokenId: token.id });
   const { duplicate, ...scan } = result;
   return duplicate ? Response.json({ ...scan, duplicate: true }, { status: 200 }) : Response.json(scan, { status: 201 });
 });
