@@ -7,6 +7,7 @@ import path from "node:path";
 import { db } from "@/lib/db";
 import { createTeam, createUser } from "@/lib/admin/commands";
 import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
 import { DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, type DemoService } from "@/lib/demo/organisation";
 
 const DAY = 24 * 3600 * 1000;
@@ -48,12 +49,29 @@ export async function seedDemoData(options: { password: string; fixturesDir: str
       scans += 1;
     }
   }
+  scans += await seedClusterData(options.fixturesDir, now);
   return {
     users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })),
     password: options.password,
     images: await db.image.count(),
     scans,
   };
+}
+
+/** Cluster-wide reports: a trivy k8s scan, CIS benchmarks per cluster, and Falco alerts. */
+async function seedClusterData(fixturesDir: string, now: Date): Promise<number> {
+  const read = (file: string) => readFileSync(path.join(fixturesDir, file), "utf8");
+  const daysAgo = (n: number) => new Date(now.getTime() - n * DAY);
+  await ingestReport({ body: read("trivy/thirdparty_zora_trivy-k8s-cluster-vuln.json"), context: { format: "auto", cluster: "staging" }, receivedAt: daysAgo(3) });
+  const bench = JSON.parse(read("kube-bench/kube-bench_result_no-totals.json"));
+  // The real results with one master check failing, as a cluster that drifted would show.
+  bench[0].tests[0].results[0].status = "FAIL";
+  for (const [cluster, age] of [["prod-eu", 12], ["prod-us", 5]] as const) {
+    await ingestReport({ body: JSON.stringify(bench), context: { format: "auto", cluster }, receivedAt: daysAgo(age) });
+  }
+  await ingestRuntimeEvents({ body: read("falco/falco-website_syscall-k8s-alerts.jsonl"), cluster: "prod-eu", receivedAt: daysAgo(1) });
+  await ingestRuntimeEvents({ body: read("falco/falco-website_k8saudit-alerts.jsonl"), cluster: "prod-us", receivedAt: daysAgo(2) });
+  return 3;
 }
 
 async function createOwnershipRules(): Promise<void> {

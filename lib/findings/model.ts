@@ -73,6 +73,11 @@ export interface ImageTargetInfo {
   sizeBytes: number | null;
 }
 
+/** An image the report does not name; `image=` must name it. */
+export function unnamedImage(): ImageTargetInfo {
+  return { kind: "image", repository: "", tags: [], digest: null, configId: null, osFamily: null, osName: null, osEndOfLife: false, sizeBytes: null };
+}
+
 /** Something scanned that is not an image: a source repository, a filesystem, an SBOM. */
 export interface ArtifactTargetInfo {
   kind: "artifact";

@@ -2,7 +2,7 @@
 import { ReportError } from "@/lib/ingest/errors";
 import { parseImageRef } from "@/lib/ingest/image-ref";
 import type { IngestContext } from "@/lib/ingest/context";
-import type { ImageTargetInfo, ReportTarget, TargetFindings } from "@/lib/findings/model";
+import { unnamedImage, type ImageTargetInfo, type ReportTarget, type TargetFindings } from "@/lib/findings/model";
 
 export function applyContext(groups: TargetFindings[], context: IngestContext): TargetFindings[] {
   const imageGroups = groups.filter((g) => g.target.kind === "image");
@@ -20,24 +20,12 @@ function applyToTarget(target: ReportTarget, context: IngestContext): ReportTarg
   }
   if (target.kind === "artifact") {
     // A report about an artifact (e.g. a SARIF or SBOM file) is about an image when image= says so.
-    return context.image ? imageOverride({ ...blankImage, repository: "" }, context.image) : target;
+    return context.image ? imageOverride(unnamedImage(), context.image) : target;
   }
   if (context.image) return imageOverride(target, context.image);
   if (!target.repository) throw new ReportError("This report names no image: pass image=<repository:tag>", "invalid_context");
   return target;
 }
-
-const blankImage: ImageTargetInfo = {
-  kind: "image",
-  repository: "",
-  tags: [],
-  digest: null,
-  configId: null,
-  osFamily: null,
-  osName: null,
-  osEndOfLife: false,
-  sizeBytes: null,
-};
 
 function imageOverride(target: ImageTargetInfo, image: string): ImageTargetInfo {
   const ref = parseImageRef(image);

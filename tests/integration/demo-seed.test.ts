@@ -27,10 +27,17 @@ describe("demo data", () => {
 
   it("has dozens of images, each from real reports, owned through ownership rules", async () => {
     const images = await db.image.findMany({ include: { team: true, repository: true } });
-    expect(images).toHaveLength(DEMO_SERVICES.length * 3);
+    // three versions of each service, plus the images a trivy k8s scan found in staging
+    expect(images).toHaveLength(DEMO_SERVICES.length * 3 + 6);
     const unowned = images.filter((i) => !i.team).map((i) => i.repository.name);
     expect([...new Set(unowned)]).toEqual(["docker.io/library/redis-cache"]);
     expect(await db.scan.count({ where: { tool: "trivy", format: "trivy" } })).toBeGreaterThan(100);
+  });
+
+  it("has CIS results and runtime alerts in the clusters", async () => {
+    expect(await db.finding.count({ where: { kind: "compliance", cluster: { name: "prod-eu" } } })).toBeGreaterThan(0);
+    expect(await db.finding.count({ where: { kind: "runtime", cluster: { name: "prod-eu" } } })).toBeGreaterThan(0);
+    expect(await db.runtimeEvent.count()).toBe(15);
   });
 
   it("spreads first-seen dates over more than 90 days, with fixes along the way", async () => {

@@ -16,6 +16,7 @@ import {
 } from "@/lib/ingest/formats/trivy-schema";
 import {
   makeFinding,
+  unnamedImage,
   targetGroup,
   type ImageTargetInfo,
   type NormalisedFinding,
@@ -69,7 +70,7 @@ function parseLegacy(doc: unknown): NormalisedReport {
   const results = validate(trivyLegacyReport, doc, "Trivy (pre-0.20)") ?? [];
   // The OS result's Target is "image:tag (os version)"; the image= parameter can name it instead.
   const named = results.map((r) => (r.Target ?? "").replace(/\s+\(.*\)$/, "")).find((t) => parseImageRef(t) !== null);
-  const target: ImageTargetInfo = imageTarget(null, [named]) ?? { ...emptyImage, repository: "" };
+  const target: ImageTargetInfo = imageTarget(null, [named]) ?? unnamedImage();
   return {
     format: "trivy",
     tool: "trivy",
@@ -122,18 +123,6 @@ function k8sImageTarget(resource: TrivyK8sResource): ImageTargetInfo | null {
   const osTarget = resource.Results?.find((r) => r.Class === "os-pkgs")?.Target?.replace(/\s+\(.*\)$/, "");
   return imageTarget(metadata ?? null, [osTarget]);
 }
-
-const emptyImage: ImageTargetInfo = {
-  kind: "image",
-  repository: "",
-  tags: [],
-  digest: null,
-  configId: null,
-  osFamily: null,
-  osName: null,
-  osEndOfLife: false,
-  sizeBytes: null,
-};
 
 function imageTarget(meta: TrivyImageMetadata | null | undefined, names: ReadonlyArray<string | null | undefined>): ImageTargetInfo | null {
   const tags = (meta?.RepoTags ?? []).filter((t) => t !== "");
