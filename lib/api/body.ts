@@ -5,35 +5,59 @@ import { ApiError } from "@/lib/api/errors";
 const NON_JSON_TYPES = /(xml|html|multipart|yaml|csv)/i;
 
 export interface JsonBody {
-  text: string;
+  bytes: Buffer;
   /** sha256 of the bytes, computed while they arrived */
   sha256: string;
 }
 
-export async function readJsonText(request: Request, limitBytes: number): Promise<JsonBody> {
+/**
+ * Reads a JSON body within the limit. It is not decoded here: an ingest first checks the digest
+ * for a duplicate, and only a new report pays for decoding (decodeJsonBody).
+ */
+export async function readJsonBody(request: Request, limitBytes: number): Promise<JsonBody> {
   const contentType = request.headers.get("content-type") ?? "";
   if (NON_JSON_TYPES.test(contentType)) {
     throw new ApiError("unsupported_media_type", `Content-Type ${contentType} is not JSON; send the scanner's JSON output`);
   }
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const { text, sha256 } = await readLimited(request, limitBytes);
-  const first = text.match(/\S/)?.[0];
+  const body = await readLimited(request, limitBytes);
+  const first = firstNonSpace(body.bytes);
   if (first === undefined) throw new ApiError("bad_request", "The body is empty; send the scanner's JSON output");
   if (first !== "{" && first !== "[") {
     throw new ApiError("unsupported_media_type", `The body is not JSON (it starts with ${JSON.stringify(first)}); send the scanner's JSON output`);
   }
-  return { text, sha256 };
+  return body;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export function decodeJsonBody(bytes: Buffer): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new ApiError("bad_request", "The body is not valid UTF-8 text");
+  }
+}
+
+/** Reads and decodes at once, for bodies that are always processed (runtime events). */
+export async function readJsonText(request: Request, limitBytes: number): Promise<string> {
+  return decodeJsonBody((await readJsonBody(request, limitBytes)).bytes);
+}
+
+function firstNonSpace(bytes: Buffer): string | undefined {
+  for (const byte of bytes) {
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf) return String.fromCharCode(byte);
+  }
+  return undefined;
 }
 
 async function readLimited(request: Request, limitBytes: number): Promise<JsonBody> {
   const hash = createHash("sha256");
-  if (!request.body) return { text: "", sha256: hash.digest("hex") };
-  const reader = request.body.getReader();
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  const parts: string[] = [];
+  const chunks: Buffer[] = [];
   let received = 0;
-  try {
+  if (request.body) {
+    const reader = request.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -43,15 +67,10 @@ async function readLimited(request: Request, limitBytes: number): Promise<JsonBo
         throw tooLarge(limitBytes);
       }
       hash.update(value);
-      parts.push(decoder.decode(value, { stream: true }));
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
     }
-    parts.push(decoder.decode());
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    if (error instanceof TypeError) throw new ApiError("bad_request", "The body is not valid UTF-8 text");
-    throw error;
   }
-  return { text: parts.join(""), sha256: hash.digest("hex") };
+  return { bytes: Buffer.concat(chunks, received), sha256: hash.digest("hex") };
 }
 
 function tooLarge(limitBytes: number): ApiError {

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 // Stable identities of findings (PRODUCT.md, "Identity"). A key is the kind, the target and the
 // kind's identifying fields joined by a separator that cannot appear in JSON-decoded scanner text
 // without escaping, so that two different tuples never produce the same key.
@@ -22,9 +24,12 @@ export function secretLocalKey(s: { file: string; ruleId: string; line: number |
   return joinKey(["secret", s.file, s.ruleId, s.line]);
 }
 
-/** The global identity: the target (e.g. an image id) plus the key within it. */
+/**
+ * The global identity: the target (e.g. an image id) plus the key within it, hashed to 128 bits
+ * so that the unique index every ingest probes stays small (the parts are columns of the finding).
+ */
 export function identityKey(targetKey: string, localKey: string): string {
-  return joinKey([targetKey, localKey]);
+  return createHash("sha256").update(joinKey([targetKey, localKey])).digest("base64url").slice(0, 22);
 }
 
 /** (tool, rule id, location uri, start line) */

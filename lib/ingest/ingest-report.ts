@@ -14,7 +14,8 @@ import { distinctByIdentity, mergeFindings, severityCounts, upsertVulnerabilityC
 import type { NormalisedReport, TargetFindings } from "@/lib/findings/model";
 
 export interface IngestInput {
-  body: string;
+  /** The report text, or a function that decodes it (called only when it is not a duplicate). */
+  body: string | (() => string);
   /** sha256 of the body, when the caller computed it while reading */
   bodyDigest?: string;
   context: IngestContext;
@@ -45,12 +46,14 @@ export function parseJsonBody(body: string): unknown {
 }
 
 export async function ingestReport(input: IngestInput): Promise<IngestResult> {
-  const reportDigest = input.bodyDigest ?? sha256(input.body);
+  if (typeof input.body === "function" && !input.bodyDigest) throw new Error("a lazily decoded body needs its digest");
+  const reportDigest = input.bodyDigest ?? sha256(input.body as string);
   const dedupeKey = sha256(`${reportDigest}\n${canonicalContext(input.context)}`);
   const earlier = await findDuplicate(dedupeKey);
   if (earlier) return earlier;
 
-  const report = detectAndParse(parseJsonBody(input.body), input.context.format);
+  const text = typeof input.body === "function" ? input.body() : input.body;
+  const report = detectAndParse(parseJsonBody(text), input.context.format);
   const groups = applyContext(report.groups, input.context).map((g) => ({ ...g, findings: distinctByIdentity(g.findings) }));
   const now = input.receivedAt ?? new Date();
 

@@ -115,6 +115,23 @@ describe("the same report twice", () => {
   });
 });
 
+describe("concurrent scans of the same image", () => {
+  it("are applied one after the other: no duplicate findings, no lost update", async () => {
+    const scans = await Promise.all([alpineWithout(), alpineWithout("CVE-2019-1549"), alpineWithout("CVE-2019-1551")].map((body) => ingestReport({ body, context })));
+    expect(new Set(scans.map((s) => s.scanId)).size).toBe(3);
+    expect(await db.finding.count()).toBe(4);
+    // Whatever the order, the open findings are exactly those of the scan applied last.
+    const open = await db.finding.findMany({ where: { status: "open" } });
+    const lastIds = new Set(open.map((f) => f.lastScanId));
+    expect(lastIds.size).toBe(1);
+    const last = scans.find((s) => s.scanId === [...lastIds][0])!;
+    expect(open).toHaveLength(last.findings.total);
+    const created = await db.findingEvent.count({ where: { type: "created" } });
+    expect(created).toBe(4);
+    for (const scan of scans) expect(scan.findings.new + scan.findings.reopened + scan.findings.unchanged).toBe(scan.findings.total);
+  });
+});
+
 describe("context parameters", () => {
   it("records cluster, namespace and workload as where the image runs, and the named team as owner", async () => {
     await db.team.create({ data: { name: "Payments" } });

@@ -16,6 +16,6 @@ export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }
   const bound = await applyTokenBinding({ format: "auto", ...query.parse(queryObject(url)) }, token);
   if (!bound.cluster) throw new ApiError("bad_request", "cluster= is required: name the cluster these events come from");
   const body = await readJsonText(request, env().ingestBodyLimitBytes);
-  const result = await ingestRuntimeEvents({ body: body.text, cluster: bound.cluster });
+  const result = await ingestRuntimeEvents({ body, cluster: bound.cluster });
   return Response.json(result, { status: 202 });
 });

@@ -1,6 +1,6 @@
 // POST /api/v1/scans — ingest one scanner report (raw output, format auto-detected). Token scope: ingest.
 import { apiRoute, queryObject } from "@/lib/api/handler";
-import { readJsonText } from "@/lib/api/body";
+import { decodeJsonBody, readJsonBody } from "@/lib/api/body";
 import { env } from "@/lib/env";
 import { ingestContextSchema } from "@/lib/ingest/context";
 import { ingestReport } from "@/lib/ingest/ingest-report";
@@ -11,8 +11,8 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
   const context = await applyTokenBinding(ingestContextSchema.parse(queryObject(url)), token);
-  const body = await readJsonText(request, env().ingestBodyLimitBytes);
-  const result = await ingestReport({ body: body.text, bodyDigest: body.sha256, context, tokenId: token.id });
+  const body = await readJsonBody(request, env().ingestBodyLimitBytes);
+  const result = await ingestReport({ body: () => decodeJsonBody(body.bytes), bodyDigest: body.sha256, context, tokenId: token.id });
   const { duplicate, ...scan } = result;
   return duplicate ? Response.json({ ...scan, duplicate: true }, { status: 200 }) : Response.json(scan, { status: 201 });
 });
