@@ -51,8 +51,43 @@ export function pgArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 }
 
+/**
+ * Whether the server takes COPY FROM STDIN. PGlite (the embedded try-it-out database) does not
+ * over its socket, so there rows go in as JSON batches instead: slower, same result.
+ */
+const copySupport = new WeakMap<Sql, boolean>();
+async function supportsCopy(sql: Sql): Promise<boolean> {
+  let known = copySupport.get(sql);
+  if (known === undefined) {
+    const { rows } = await sql.query<{ version: string }>("SELECT version()");
+    known = !/PGlite|emscripten/i.test(rows[0].version);
+    copySupport.set(sql, known);
+  }
+  return known;
+}
+
+const JSON_BATCH_ROWS = 2000;
+
+async function insertAsJson(sql: Sql, table: string, columns: readonly string[], rows: Iterable<readonly Cell[]>): Promise<void> {
+  const target = `${table} (${columns.map((c) => `"${c}"`).join(", ")})`;
+  const list = columns.map((c) => `"${c}"`).join(", ");
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    // As in COPY: Postgres text cannot hold NUL characters.
+    await sql.query(`INSERT INTO ${target} SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)`, [JSON.stringify(batch).replace(/\\u0000/g, "")]);
+    batch = [];
+  };
+  for (const row of rows) {
+    batch.push(Object.fromEntries(columns.map((c, i) => [c, row[i] instanceof Date ? (row[i] as Date).toISOString() : (row[i] ?? null)])));
+    if (batch.length >= JSON_BATCH_ROWS) await flush();
+  }
+  await flush();
+}
+
 /** COPYs rows into a table in batches of lines, without building one huge string. */
 export async function copyRows(sql: Sql, table: string, columns: readonly string[], rows: Iterable<readonly Cell[]>): Promise<void> {
+  if (!(await supportsCopy(sql))) return insertAsJson(sql, table, columns, rows);
   function* lines() {
     let batch = "";
     for (const row of rows) {

@@ -115,6 +115,17 @@ describe("images across formats", () => {
     expect(await db.finding.count({ where: { status: "open" } })).toBe(before - 2);
   });
 
+  it("stores text from reports as data, even with NUL characters and markup in it", async () => {
+    const report = fixtureJson<{ Results: { Vulnerabilities: { Title: string; Description: string }[] }[] }>("trivy/trivy_debian-buster.json");
+    report.Results[0].Vulnerabilities[0].Title = "<script>alert(1)</script>\u0000 overflow";
+    report.Results[0].Vulnerabilities[0].Description = "a\u0000b";
+    const result = await ingestReport({ body: JSON.stringify(report), context: auto });
+    expect(result.findings.new).toBe(2);
+    const finding = await db.finding.findFirstOrThrow({ where: { title: { startsWith: "<script>" } }, include: { vulnerability: true } });
+    expect(finding.title).toBe("<script>alert(1)</script> overflow");
+    expect(finding.vulnerability?.description).toBe("ab");
+  });
+
   it("needs image= for a pre-0.20 report that names no image, and changes nothing without it", async () => {
     const before = await databaseFingerprint();
     await expect(ingestReport({ body: "null", context: auto })).rejects.toThrowError(/pass image=/);
