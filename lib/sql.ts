@@ -39,11 +39,13 @@ export async function closeSqlPool(): Promise<void> {
 
 export type Cell = unknown;
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 function copyCell(value: Cell): string {
   if (value === null || value === undefined) return "\\N";
   // Postgres text and jsonb cannot hold NUL characters; a report that contains them loses only those.
   const text = (value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value).replace(/\\u0000/g, "") : String(value)).replace(/\u0000/g, "");
-  return text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+  return NEEDS_ESCAPE.test(text) ? text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : text;
 }
 
 /** A Postgres array literal for COPY (text[] columns). */

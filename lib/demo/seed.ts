@@ -98,7 +98,7 @@ function scanPlan(serviceIndex: number, now: Date): { version: number; round: nu
     const start = firstDay + version * VERSION_LIFETIME_DAYS;
     const end = version === VERSIONS - 1 ? 0 : start + VERSION_LIFETIME_DAYS;
     for (let round = 0, day = start; day <= end; round++, day += RESCAN_EVERY_DAYS) {
-      plan.push({ version, round, at: new Date(now.getTime() + day * DAY + serviceIndex * 60_000) });
+      plan.push({ version, round, at: new Date(now.getTime() + day * DAY - (serviceIndex + 1) * 60_000) });
     }
   }
   return plan;

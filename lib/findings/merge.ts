@@ -1,7 +1,8 @@
 // The lifecycle merge: one scan's findings against the living set of its target, set-based.
 // Findings are COPYed into a staging table, then: fixed ones that return are reopened, ones still
-// present are refreshed (human decisions kept), new identities are created, and ones this tool no
-// longer reports are closed as fixed by this scan. Every change is written to the history.
+// present are refreshed (human decisions kept), new identities are created (with this scan as
+// their first), and ones this tool no longer reports are closed as fixed by this scan. Every
+// change after creation is a FindingEvent.
 import { copyRows, pgArray, type Sql } from "@/lib/sql";
 import { identityKey } from "@/lib/findings/identity";
 import { isFixable, type NormalisedFinding, type VulnerabilityRecord } from "@/lib/findings/model";
@@ -184,23 +185,29 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
      FROM incoming_finding i WHERE f."identityKey" = i.k AND f."lastScanId" IS DISTINCT FROM $1`,
     [input.scanId, input.tool, now],
   );
+  // The new finding's first scan is its first history entry (no separate event row: at 20k new
+  // findings a report, that row cost a third of the merge).
   const created = await sql.query(
-    `WITH n AS (
-       INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "imageId", "clusterId", "namespaceId", "workloadId",
-         "teamId", "vulnerabilityId", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
-         "fixedVersion", fixable, "scannerStatus", location, "startLine", details, status, "statusChangedAt",
-         "firstSeenAt", "lastSeenAt", "lastScanId", "fixedAt", "fixedByScanId", "dueAt")
-       SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.rule,
-         i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl, i.fix, i.fixable, i.sst, i.loc, i.line, i.det,
-         COALESCE(i.init, 'open')::"FindingStatus", $3::timestamptz, $3::timestamptz, $3::timestamptz, $1,
-         CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${DUE}
-       FROM incoming_finding i ${SLA_JOIN}
-       WHERE NOT EXISTS (SELECT 1 FROM "Finding" f WHERE f."identityKey" = i.k)
-       ON CONFLICT ("identityKey") DO NOTHING
-       RETURNING id, status)
-     INSERT INTO "FindingEvent" ("findingId", type, "toStatus", "scanId", at)
-     SELECT id, 'created'::"FindingEventType", status, $1, $3::timestamptz FROM n`,
+    `INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "imageId", "clusterId", "namespaceId", "workloadId",
+       "teamId", "vulnerabilityId", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
+       "fixedVersion", fixable, "scannerStatus", location, "startLine", details, status, "statusChangedAt",
+       "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "fixedAt", "fixedByScanId", "dueAt")
+     SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.rule,
+       i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl, i.fix, i.fixable, i.sst, i.loc, i.line, i.det,
+       COALESCE(i.init, 'open')::"FindingStatus", $3::timestamptz, $3::timestamptz, $1, $3::timestamptz, $1,
+       CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${DUE}
+     FROM incoming_finding i ${SLA_JOIN}
+     WHERE NOT EXISTS (SELECT 1 FROM "Finding" f WHERE f."identityKey" = i.k)
+     ON CONFLICT ("identityKey") DO NOTHING`,
     [input.scanId, input.tool, now, input.targetKey, input.imageId, input.clusterId],
+  );
+  // A decision the report itself states (a CycloneDX VEX analysis) is a change worth recording.
+  await sql.query(
+    `INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", note, at)
+     SELECT f.id, 'status_changed'::"FindingEventType", 'open'::"FindingStatus", f.status, $1, 'decision stated in the report', $2::timestamptz
+     FROM incoming_finding i JOIN "Finding" f ON f."identityKey" = i.k
+     WHERE i.init IS NOT NULL AND f."firstScanId" = $1`,
+    [input.scanId, now],
   );
   // Other tools still report some of the missing ones: this tool just stops vouching for them.
   await sql.query(

@@ -96,7 +96,9 @@ describe("images across formats", () => {
     const bom = fixtureJson<{ vulnerabilities: { analysis?: object }[] }>("trivy/trivy_fluentd-multiple-lockfiles.cyclonedx.json");
     bom.vulnerabilities[0].analysis = { state: "not_affected", justification: "code_not_reachable" };
     await ingestReport({ body: JSON.stringify(bom), context: { format: "auto", image: "registry.example.com/fluentd:1.0" } });
-    expect((await db.finding.findFirstOrThrow({ where: { ruleId: "CVE-2019-18224" } })).status).toBe("false_positive");
+    const decided = await db.finding.findFirstOrThrow({ where: { ruleId: "CVE-2019-18224" }, include: { events: true } });
+    expect(decided.status).toBe("false_positive");
+    expect(decided.events.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([["status_changed", "open", "false_positive"]]);
     const image = await db.image.findFirstOrThrow({ include: { packages: true } });
     expect(image.packages.map((p) => p.name).sort()).toEqual(["activesupport", "bash", "libidn2-0"]);
   });

@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ingestReport } from "@/lib/ingest/ingest-report";
+import { findingHistory } from "@/lib/findings/history";
 import type { IngestContext } from "@/lib/ingest/context";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureJson, fixtureText } from "../support/fixtures";
@@ -33,8 +34,7 @@ describe("ingesting every Trivy image fixture", () => {
     const result = await ingestReport({ body: fixtureText(`trivy/${name}`), context });
     expect(result).toMatchObject({ format: "trivy", duplicate: false, findings: { total: count, new: count, reopened: 0, fixed: 0, unchanged: 0 } });
     expect(await db.finding.count({ where: { kind: "vulnerability", status: "open" } })).toBe(count);
-    const events = await db.findingEvent.count({ where: { type: "created", scanId: result.scanId } });
-    expect(events).toBe(count);
+    expect(await db.finding.count({ where: { firstScanId: result.scanId } })).toBe(count);
   });
 
   it("stores severities, fixability and the catalogue entry", async () => {
@@ -67,11 +67,11 @@ describe("lifecycle across scans of the same image", () => {
     const third = await ingestReport({ body: alpineWithout(), context, receivedAt: day(2) });
     expect(third.findings).toEqual({ total: 4, new: 0, reopened: 2, fixed: 0, unchanged: 2 });
     expect(await db.finding.count({ where: { status: "open" } })).toBe(4);
-    const history = await db.findingEvent.findMany({ where: { findingId: fixed[0].id }, orderBy: { at: "asc" } });
-    expect(history.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
-      ["created", null, "open"],
-      ["fixed", "open", "fixed"],
-      ["reopened", "fixed", "open"],
+    const history = await findingHistory(fixed[0].id);
+    expect(history.map((e) => [e.type, e.fromStatus, e.toStatus, e.scanId])).toEqual([
+      ["created", null, "open", first.scanId],
+      ["fixed", "open", "fixed", second.scanId],
+      ["reopened", "fixed", "open", third.scanId],
     ]);
   });
 
@@ -126,8 +126,7 @@ describe("concurrent scans of the same image", () => {
     expect(lastIds.size).toBe(1);
     const last = scans.find((s) => s.scanId === [...lastIds][0])!;
     expect(open).toHaveLength(last.findings.total);
-    const created = await db.findingEvent.count({ where: { type: "created" } });
-    expect(created).toBe(4);
+    expect(await db.finding.count({ where: { firstScanId: { in: scans.map((s) => s.scanId) } } })).toBe(4);
     for (const scan of scans) expect(scan.findings.new + scan.findings.reopened + scan.findings.unchanged).toBe(scan.findings.total);
   });
 });
