@@ -202,7 +202,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
     [input.scanId, input.tool, now, input.targetKey, input.imageId, input.clusterId],
   );
   // A decision the report itself states (a CycloneDX VEX analysis) is a change worth recording.
-  await sql.query(
+  if (findings.some((f) => f.initialStatus)) await sql.query(
     `INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", note, at)
      SELECT f.id, 'status_changed'::"FindingEventType", 'open'::"FindingStatus", f.status, $1, 'decision stated in the report', $2::timestamptz
      FROM incoming_finding i JOIN "Finding" f ON f."identityKey" = i.k
