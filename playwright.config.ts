@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_HELP, findChromium } from "./lib/runtime/chromium";
+import { CHROMIUM_HELP, findChromium } from "./lib/startup/chromium";
 
 const chromium = findChromium();
 if (!chromium) throw new Error(CHROMIUM_HELP);

@@ -13,8 +13,8 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { generateTrivyReport } from "./report-generator";
-import { needsBuild } from "../lib/runtime/build";
-import { migrateDeploy } from "../lib/runtime/migrate";
+import { needsBuild } from "../lib/startup/build";
+import { migrateDeploy } from "../lib/startup/migrate";
 
 const root = path.resolve(import.meta.dirname, "..");
 const fixturesDir = path.join(root, "fixtures");

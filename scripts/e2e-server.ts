@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase } from "../tests/support/test-database";
-import { needsBuild } from "@/lib/runtime/build";
+import { needsBuild } from "@/lib/startup/build";
 
 const root = process.cwd();
 const port = process.env.E2E_PORT ?? "3210";

@@ -5,9 +5,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
-import { migrateDeploy } from "@/lib/runtime/migrate";
-import { needsBuild } from "@/lib/runtime/build";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/startup/embedded-postgres";
+import { migrateDeploy } from "@/lib/startup/migrate";
+import { needsBuild } from "@/lib/startup/build";
 
 const root = process.cwd();
 const log = (message: string) => console.log(`[portcullis] ${message}`);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   migrateDeploy(process.env.DATABASE_URL!);
 
   // Imported only now: these read DATABASE_URL on first use.
-  const { ensureAuthSecret } = await import("@/lib/runtime/auth-secret");
+  const { ensureAuthSecret } = await import("@/lib/startup/auth-secret");
   const { isDatabaseEmpty, seedDemoData } = await import("@/lib/demo/seed");
   const { disconnectDb } = await import("@/lib/db");
   const { closeSqlPool } = await import("@/lib/sql");

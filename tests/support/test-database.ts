@@ -1,8 +1,8 @@
 // A fresh database for one test run: on the PostgreSQL server named by TEST_DATABASE_URL, or,
 // when that is unset, on an embedded PGlite server started just for this run.
 import pg from "pg";
-import { startEmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
-import { migrateDeploy } from "@/lib/runtime/migrate";
+import { startEmbeddedPostgres } from "@/lib/startup/embedded-postgres";
+import { migrateDeploy } from "@/lib/startup/migrate";
 
 export interface TestDatabase {
   url: string;
