@@ -1,4 +1,5 @@
 // Reading a request body as JSON text, within a size limit, before any parsing.
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 
@@ -30,14 +31,10 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   return body;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
 export function decodeJsonBody(bytes: Buffer): string {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    throw new ApiError("bad_request", "The body is not valid UTF-8 text");
-  }
+  if (!isUtf8(bytes)) throw new ApiError("bad_request", "The body is not valid UTF-8 text");
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Reads and decodes at once, for bodies that are always processed (runtime events). */

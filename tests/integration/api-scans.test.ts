@@ -121,6 +121,9 @@ describe("POST /api/v1/scans", () => {
     it("400 for a team that does not exist", async () => {
       await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?team=Nobody" }), 400, "invalid_context", /names no team/);
     });
+    it("400 for a body that is not UTF-8", async () => {
+      await expectError(await post(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])), 400, "bad_request", /not valid UTF-8/);
+    });
     it("415 for XML", async () => {
       await expectError(await post("<report/>", { headers: { "content-type": "application/xml" } }), 415, "unsupported_media_type", /not JSON/);
     });

@@ -1,11 +1,12 @@
-// The parts of Trivy's JSON (SchemaVersion 2) that Portcullis reads. Loose objects: fields added
-// by newer Trivy versions pass through; absent, null and [] are all treated as "none".
+// The parts of Trivy's JSON (SchemaVersion 2) that Portcullis reads. Other fields (and those that
+// newer Trivy versions add) are accepted and dropped, which keeps big reports cheap to validate;
+// absent, null and [] are all treated as "none".
 import { z } from "zod";
 
 const text = z.string().nullish();
 const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
 
-const cvssEntry = z.looseObject({
+const cvssEntry = z.object({
   V2Vector: text,
   V2Score: z.number().nullish(),
   V3Vector: text,
@@ -14,12 +15,12 @@ const cvssEntry = z.looseObject({
   V40Score: z.number().nullish(),
 });
 
-export const trivyVulnerability = z.looseObject({
+export const trivyVulnerability = z.object({
   VulnerabilityID: z.string().min(1),
   VendorIDs: list(z.string()),
   PkgName: z.string(),
   PkgPath: text,
-  PkgIdentifier: z.looseObject({ PURL: text }).nullish(),
+  PkgIdentifier: z.object({ PURL: text }).nullish(),
   InstalledVersion: z.string().nullish(),
   FixedVersion: text,
   Status: text,
@@ -35,7 +36,7 @@ export const trivyVulnerability = z.looseObject({
   LastModifiedDate: text,
 });
 
-export const trivyMisconfiguration = z.looseObject({
+export const trivyMisconfiguration = z.object({
   ID: z.string().min(1),
   AVDID: text,
   Title: text,
@@ -46,10 +47,10 @@ export const trivyMisconfiguration = z.looseObject({
   PrimaryURL: text,
   References: list(z.string()),
   Status: text,
-  CauseMetadata: z.looseObject({ StartLine: z.number().nullish(), EndLine: z.number().nullish() }).nullish(),
+  CauseMetadata: z.object({ StartLine: z.number().nullish(), EndLine: z.number().nullish() }).nullish(),
 });
 
-export const trivySecret = z.looseObject({
+export const trivySecret = z.object({
   RuleID: z.string().min(1),
   Category: text,
   Severity: text,
@@ -59,14 +60,14 @@ export const trivySecret = z.looseObject({
   Match: text,
 });
 
-export const trivyPackage = z.looseObject({
+export const trivyPackage = z.object({
   Name: z.string(),
   Version: z.string().nullish(),
   FilePath: text,
-  Identifier: z.looseObject({ PURL: text }).nullish(),
+  Identifier: z.object({ PURL: text }).nullish(),
 });
 
-export const trivyResult = z.looseObject({
+export const trivyResult = z.object({
   Target: z.string().nullish(),
   Class: text,
   Type: text,
@@ -76,20 +77,20 @@ export const trivyResult = z.looseObject({
   Secrets: list(trivySecret),
 });
 
-const imageMetadata = z.looseObject({
+const imageMetadata = z.object({
   Size: z.number().nullish(),
-  OS: z.looseObject({ Family: text, Name: text, EOSL: z.boolean().nullish() }).nullish(),
+  OS: z.object({ Family: text, Name: text, EOSL: z.boolean().nullish() }).nullish(),
   ImageID: text,
   RepoTags: list(z.string()),
   RepoDigests: list(z.string()),
 });
 
-export const trivyReport = z.looseObject({
+export const trivyReport = z.object({
   SchemaVersion: z.literal(2),
   CreatedAt: text,
   ArtifactName: z.string().nullish(),
   ArtifactType: text,
-  Trivy: z.looseObject({ Version: text }).nullish(),
+  Trivy: z.object({ Version: text }).nullish(),
   Metadata: imageMetadata.nullish(),
   Results: list(trivyResult),
 });
@@ -97,7 +98,7 @@ export const trivyReport = z.looseObject({
 /** Before Trivy 0.20: a bare array of results (or null when nothing was found). */
 export const trivyLegacyReport = z.array(trivyResult).nullable();
 
-export const trivyK8sResource = z.looseObject({
+export const trivyK8sResource = z.object({
   Namespace: text,
   Kind: text,
   Name: text,
@@ -107,7 +108,7 @@ export const trivyK8sResource = z.looseObject({
 });
 
 /** `trivy k8s --format json`: {ClusterName, Resources} or, older, {ClusterName, Vulnerabilities, Misconfigurations}. */
-export const trivyK8sReport = z.looseObject({
+export const trivyK8sReport = z.object({
   ClusterName: z.string().nullish(),
   Resources: list(trivyK8sResource),
   Vulnerabilities: list(trivyK8sResource),
