@@ -4,7 +4,7 @@
 //
 // Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server; a fresh database is created and
 // dropped), default postgresql://postgres@127.0.0.1:5432/postgres. Sizes: BENCH_SIZES=5000,20000,100000.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
@@ -13,8 +13,8 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { generateTrivyReport } from "./report-generator";
-import { needsBuild } from "../lib/startup/build";
-import { migrateDeploy } from "../lib/startup/migrate";
+import { buildIfNeeded, startNextServer } from "../lib/startup/build";
+import { createTestDatabase } from "../tests/support/test-database";
 
 const root = path.resolve(import.meta.dirname, "..");
 const fixturesDir = path.join(root, "fixtures");
@@ -28,25 +28,17 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
-  const dbName = `portcullis_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(server);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const database = await createTestDatabase("bench", 54333, server);
+  const databaseUrl = database.url;
   let app: ChildProcess | undefined;
   try {
-    migrateDeploy(databaseUrl);
     process.env.DATABASE_URL = databaseUrl;
-    if (needsBuild(root)) {
-      console.log("building (next build)…");
-      if (spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { stdio: "inherit", cwd: root }).status !== 0) throw new Error("build failed");
-    }
-    app = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: root,
+    if (buildIfNeeded(root)) console.log("built the app (next build)");
+    app = startNextServer(root, {
+      port,
+      host: "127.0.0.1",
       // The 100k-finding report is ~280 MiB of realistic Trivy JSON: above the default 64 MiB limit.
-      env: { ...process.env, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", INGEST_BODY_LIMIT_MB: "1024" },
+      env: { ...process.env, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: randomBytes(32).toString("hex"), INGEST_BODY_LIMIT_MB: "1024" },
       stdio: ["ignore", "ignore", "inherit"],
     });
     await waitForHealth();
@@ -105,8 +97,7 @@ async function main(): Promise<void> {
   } finally {
     app?.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await database.drop().catch(() => undefined);
   }
 }
 

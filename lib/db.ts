@@ -26,7 +26,6 @@ export async function disconnectDb(): Promise<void> {
   globalForPrisma.portcullisDb = undefined;
 }
 
-export type Db = PrismaClient;
 /** A client or an interactive transaction: what domain functions that write take. */
 export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 export { Prisma } from "@/lib/generated/prisma/client";

@@ -9,14 +9,12 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   INGEST_BODY_LIMIT_MB: z.coerce.number().positive().max(4096).default(64),
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
 export type Env = {
   databaseUrl: string;
   authSecret: string | undefined;
   ingestBodyLimitBytes: number;
-  production: boolean;
   /** Where users reach the app; https here makes session cookies Secure. */
   publicUrl: string;
 };
@@ -32,7 +30,6 @@ export function env(): Env {
     databaseUrl: parsed.data.DATABASE_URL,
     authSecret: parsed.data.BETTER_AUTH_SECRET,
     ingestBodyLimitBytes: Math.floor(parsed.data.INGEST_BODY_LIMIT_MB * mib),
-    production: parsed.data.NODE_ENV === "production",
     publicUrl: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
   };
 }

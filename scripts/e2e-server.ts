@@ -1,11 +1,10 @@
 // The server Playwright tests run against: a production build on a fresh, empty database
 // (TEST_DATABASE_URL's server, or embedded PGlite), dropped again when Playwright stops it.
-import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase } from "../tests/support/test-database";
-import { needsBuild } from "@/lib/startup/build";
+import { buildIfNeeded, startNextServer } from "@/lib/startup/build";
 
 const root = process.cwd();
 const port = process.env.E2E_PORT ?? "3210";
@@ -18,15 +17,10 @@ async function main(): Promise<void> {
     ...process.env,
     DATABASE_URL: database.url,
     BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
-    NODE_ENV: "production" as const,
-    NEXT_TELEMETRY_DISABLED: "1",
     PORT: port,
   };
-  if (needsBuild(root)) {
-    const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { stdio: "inherit", env });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
-  const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", port, "-H", "127.0.0.1"], { stdio: "inherit", env });
+  buildIfNeeded(root, env);
+  const server = startNextServer(root, { port, host: "127.0.0.1", env });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

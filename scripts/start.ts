@@ -2,12 +2,11 @@
 //   DATABASE_URL unset → start the embedded PostgreSQL (PGlite) with data in .data/pglite.
 //   Then apply pending migrations, make sure an auth secret exists, seed demo data into an empty
 //   database (unless DEMO_DATA=false), build the app if there is no current build, and serve on PORT.
-import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/startup/embedded-postgres";
 import { migrateDeploy } from "@/lib/startup/migrate";
-import { needsBuild } from "@/lib/startup/build";
+import { buildIfNeeded, needsBuild, startNextServer } from "@/lib/startup/build";
 
 const root = process.cwd();
 const log = (message: string) => console.log(`[portcullis] ${message}`);
@@ -47,17 +46,11 @@ async function main(): Promise<void> {
   await disconnectDb();
   await closeSqlPool();
 
-  if (needsBuild(root)) {
-    log("building the app (first start or changed sources)…");
-    const build = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
+  if (needsBuild(root)) log("building the app (first start or changed sources)…");
+  buildIfNeeded(root);
 
   log(`serving on http://localhost:${port}`);
-  const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port)], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const server = startNextServer(root, { port, env: process.env });
   const stop = () => server.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

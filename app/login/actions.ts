@@ -6,6 +6,7 @@ import { z } from "zod";
 import { auth } from "@/lib/auth/auth";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
+import { clientIp } from "@/lib/api/client-ip";
 
 const credentials = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -18,10 +19,6 @@ export interface SignInState {
 }
 
 const WRONG = "Wrong email or password.";
-
-function sourceIpOf(requestHeaders: Headers): string | null {
-  return requestHeaders.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
-}
 
 export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
@@ -44,7 +41,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
     actorLabel: parsed.data.email,
     targetType: "user",
     targetId: user?.id,
-    sourceIp: sourceIpOf(requestHeaders),
+    sourceIp: clientIp(requestHeaders),
   });
   // The same answer whether or not the email exists.
   if (!signedIn) return { error: WRONG, email };
@@ -60,7 +57,7 @@ export async function signOutAction(): Promise<void> {
       action: "auth.sign_out",
       actorUserId: session.user.id,
       actorLabel: session.user.email,
-      sourceIp: sourceIpOf(requestHeaders),
+      sourceIp: clientIp(requestHeaders),
     });
   }
   redirect("/login");

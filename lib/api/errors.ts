@@ -1,6 +1,6 @@
 // One error type for the API, with one code → status table, and one place that maps errors.
 import { ZodError } from "zod";
-import { ReportError, jsonPath } from "@/lib/ingest/errors";
+import { ReportError } from "@/lib/ingest/errors";
 
 const statusOf = {
   bad_request: 400,
@@ -51,4 +51,3 @@ export function toErrorResponse(error: unknown): Response {
   return errorResponse("internal", "Internal error; nothing was changed. The server log has the details.");
 }
 
-export { jsonPath };

@@ -1,6 +1,7 @@
 // The one way into every /api route: authenticate → call → map errors. A route states what it
 // needs (a token scope, or explicitly no auth); nothing reaches a handler unauthenticated by accident.
 import { ApiError, toErrorResponse } from "@/lib/api/errors";
+import { clientIp } from "@/lib/api/client-ip";
 import { tokenHasScope } from "@/lib/authz/policy";
 import { verifyApiToken, type VerifiedToken } from "@/lib/tokens/api-tokens";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
@@ -18,7 +19,7 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
   return async (request: Request): Promise<Response> => {
     try {
       const token = "token" in access ? await authenticate(request, access.token) : null;
-      const ctx = { request, url: new URL(request.url), token, sourceIp: sourceIpOf(request) } as ApiContext<A>;
+      const ctx = { request, url: new URL(request.url), token, sourceIp: clientIp(request.headers) } as ApiContext<A>;
       return await handler(ctx);
     } catch (error) {
       return toErrorResponse(error);
@@ -38,9 +39,6 @@ async function authenticate(request: Request, scope: TokenScope): Promise<Verifi
   return token;
 }
 
-function sourceIpOf(request: Request): string | null {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request.headers.get("x-real-ip") || null;
-}
 
 /** Query parameters as a plain object, for zod. */
 export function queryObject(url: URL): Record<string, string> {

@@ -1,4 +1,5 @@
-// Whether the production build is missing or older than the sources it was built from.
+// The production server: built when the build is missing or older than its sources, then served.
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -18,4 +19,26 @@ function newestMtime(target: string): number {
   return readdirSync(target)
     .filter((name) => name !== "generated")
     .reduce((newest, name) => Math.max(newest, newestMtime(path.join(target, name))), stat.mtimeMs);
+}
+
+const next = (root: string) => path.join(root, "node_modules", ".bin", "next");
+
+/** Runs `next build` when needed; returns whether it built. */
+export function buildIfNeeded(root: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!needsBuild(root)) return false;
+  const build = spawnSync(next(root), ["build"], { stdio: "inherit", cwd: root, env: { ...env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status !== 0) throw new Error("next build failed");
+  return true;
+}
+
+export function startNextServer(
+  root: string,
+  options: { port: number | string; host?: string; env: NodeJS.ProcessEnv; stdio?: StdioOptions },
+): ChildProcess {
+  const args = ["start", "-p", String(options.port), ...(options.host ? ["-H", options.host] : [])];
+  return spawn(next(root), args, {
+    cwd: root,
+    stdio: options.stdio ?? "inherit",
+    env: { ...options.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  });
 }

@@ -9,8 +9,7 @@ export interface TestDatabase {
   drop: () => Promise<void>;
 }
 
-export async function createTestDatabase(label: string, embeddedPort: number): Promise<TestDatabase> {
-  const server = process.env.TEST_DATABASE_URL;
+export async function createTestDatabase(label: string, embeddedPort: number, server = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
   if (!server) {
     const embedded = await startEmbeddedPostgres("memory://", embeddedPort);
     migrateDeploy(embedded.url);
