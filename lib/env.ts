@@ -9,6 +9,18 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   INGEST_BODY_LIMIT_MB: z.coerce.number().positive().max(4096).default(64),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_ATTEMPTS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(30),
+  INGEST_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(120),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
+  OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  OIDC_ROLE_MAP: z.string().default(""),
+  OIDC_TEAM_MAP: z.string().default(""),
 });
 
 export type Env = {
@@ -17,7 +29,23 @@ export type Env = {
   ingestBodyLimitBytes: number;
   /** Where users reach the app; https here makes session cookies Secure. */
   publicUrl: string;
+  production: boolean;
+  session: { idleMs: number; maxMs: number };
+  limits: { signInFailuresPer15Min: number; signInAttemptsPerIpPerMin: number; ingestRequestsPerMin: number };
+  /** Single sign-on is on when issuer, client id and secret are all set. */
+  oidc: OidcEnv | null;
 };
+
+export interface OidcEnv {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  groupsClaim: string;
+  /** "group=role,..." and "group=Team name,...": which provider groups grant which role and teams. */
+  roleMap: string;
+  teamMap: string;
+}
 
 /** Parsed on each call (it is cheap), so a changed variable takes effect without a restart of tests. */
 export function env(): Env {
@@ -31,5 +59,22 @@ export function env(): Env {
     authSecret: parsed.data.BETTER_AUTH_SECRET,
     ingestBodyLimitBytes: Math.floor(parsed.data.INGEST_BODY_LIMIT_MB * mib),
     publicUrl: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
+    production: process.env.NODE_ENV === "production",
+    session: { idleMs: parsed.data.SESSION_IDLE_MINUTES * 60_000, maxMs: parsed.data.SESSION_MAX_HOURS * 3_600_000 },
+    limits: {
+      signInFailuresPer15Min: parsed.data.SIGN_IN_FAILURES_PER_15_MIN,
+      signInAttemptsPerIpPerMin: parsed.data.SIGN_IN_ATTEMPTS_PER_IP_PER_MIN,
+      ingestRequestsPerMin: parsed.data.INGEST_REQUESTS_PER_MIN,
+    },
+    oidc: oidcEnv(parsed.data),
   };
+}
+
+function oidcEnv(e: z.infer<typeof envSchema>): OidcEnv | null {
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = e;
+  if (!issuer && !clientId && !clientSecret) return null;
+  if (!issuer || !clientId || !clientSecret) {
+    throw new Error("Invalid environment: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together");
+  }
+  return { issuer, clientId, clientSecret, name: e.OIDC_NAME, groupsClaim: e.OIDC_GROUPS_CLAIM, roleMap: e.OIDC_ROLE_MAP, teamMap: e.OIDC_TEAM_MAP };
 }

@@ -10,14 +10,15 @@ export type Sql = pg.PoolClient;
 
 const globalForPool = globalThis as unknown as { portcullisPool?: pg.Pool };
 
-function pool(): pg.Pool {
+/** The shared node-postgres pool (ingest writes, rate-limit counters). */
+export function sqlPool(): pg.Pool {
   globalForPool.portcullisPool ??= new pg.Pool({ connectionString: env().databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
   return globalForPool.portcullisPool;
 }
 
 /** Runs `work` in one transaction on one connection; timestamps are UTC like Prisma's. */
 export async function inTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-  const client = await pool().connect();
+  const client = await sqlPool().connect();
   try {
     await client.query("BEGIN");
     await client.query("SET LOCAL TIME ZONE 'UTC'");

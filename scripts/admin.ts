@@ -2,7 +2,11 @@
 // Every failure prints one line to stderr and exits non-zero; create-token prints the token alone
 // on the last line of stdout.
 import { parseArgs } from "node:util";
-import { CommandError, ROLES, createTeam, createToken, createUser } from "@/lib/admin/commands";
+import { InvalidInput as CommandError, ROLES } from "@/lib/admin/input";
+import { createTeam } from "@/lib/admin/teams";
+import { createToken } from "@/lib/admin/tokens";
+import { createUser } from "@/lib/admin/users";
+import { CLI_ACTOR } from "@/lib/authz/actor";
 import { disconnectDb } from "@/lib/db";
 
 const USAGE = `usage: npm run admin -- <command> [options]
@@ -38,7 +42,7 @@ async function run(argv: string[]): Promise<void> {
   };
   switch (command) {
     case "create-user": {
-      const user = await createUser({
+      const user = await createUser(CLI_ACTOR, {
         email: required("email") as string,
         password: required("password") as string,
         role: required("role") as (typeof ROLES)[number],
@@ -49,13 +53,13 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case "create-team": {
-      const team = await createTeam({ name: required("name") as string });
+      const team = await createTeam(CLI_ACTOR, { name: required("name") as string });
       console.log(`created team ${team.name} (${team.id})`);
       return;
     }
     case "create-token": {
       if ((values.team?.length ?? 0) > 1) throw new CommandError("--team may be given once for a token");
-      const created = await createToken({
+      const created = await createToken(CLI_ACTOR, {
         name: required("name") as string,
         scope: required("scope") as string,
         team: values.team?.[0],

@@ -1,11 +1,11 @@
 "use server";
-// Sign-in and sign-out server actions (Next checks their origin, which guards them against CSRF).
+// Sign-in and sign-out server actions (the proxy and Next both check their origin against CSRF).
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { auth } from "@/lib/auth/auth";
+import { signInWithPassword, startSsoSignIn } from "@/lib/auth/sign-in";
 import { recordAudit } from "@/lib/audit/record";
-import { db } from "@/lib/db";
 import { clientIp } from "@/lib/api/client-ip";
 
 const credentials = z.object({
@@ -18,39 +18,22 @@ export interface SignInState {
   email: string;
 }
 
-const WRONG = "Wrong email or password.";
-
 export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
   const parsed = credentials.safeParse({ email, password: form.get("password") });
   if (!parsed.success) return { error: "Enter your email and password.", email };
-  const requestHeaders = await headers();
-  const user = await db.user.findUnique({ where: { email: parsed.data.email }, select: { id: true, disabledAt: true } });
-  let signedIn = false;
-  if (user && !user.disabledAt) {
-    try {
-      await auth().api.signInEmail({ body: parsed.data, headers: requestHeaders });
-      signedIn = true;
-    } catch {
-      signedIn = false;
-    }
-  }
-  await recordAudit({
-    action: signedIn ? "auth.sign_in" : "auth.sign_in_failed",
-    actorUserId: signedIn ? user!.id : null,
-    actorLabel: parsed.data.email,
-    targetType: "user",
-    targetId: user?.id,
-    sourceIp: clientIp(requestHeaders),
-  });
-  // The same answer whether or not the email exists.
-  if (!signedIn) return { error: WRONG, email };
+  const result = await signInWithPassword(parsed.data.email, parsed.data.password, await headers());
+  if (!result.ok) return { error: result.message, email };
   redirect("/");
+}
+
+export async function ssoSignInAction(): Promise<void> {
+  redirect(await startSsoSignIn(await headers()));
 }
 
 export async function signOutAction(): Promise<void> {
   const requestHeaders = await headers();
-  const session = await auth().api.getSession({ headers: requestHeaders });
+  const session = await auth().api.getSession({ headers: requestHeaders, query: { disableRefresh: true } });
   await auth().api.signOut({ headers: requestHeaders });
   if (session) {
     await recordAudit({

@@ -1,6 +1,9 @@
 // One error type for the API, with one code → status table, and one place that maps errors.
 import { ZodError } from "zod";
 import { ReportError } from "@/lib/ingest/errors";
+import { AccessDenied, NotVisible } from "@/lib/authz/actor";
+import { InvalidInput } from "@/lib/admin/input";
+import { RateLimited } from "@/lib/security/rate-limit";
 
 const statusOf = {
   bad_request: 400,
@@ -12,6 +15,7 @@ const statusOf = {
   forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
+  rate_limited: 429,
   unsupported_media_type: 415,
   internal: 500,
 } as const;
@@ -42,6 +46,10 @@ export function toErrorResponse(error: unknown): Response {
     return errorResponse(error.code, error.message, headers);
   }
   if (error instanceof ReportError) return errorResponse(error.code, error.message);
+  if (error instanceof RateLimited) return errorResponse("rate_limited", `${error.message} Retry in ${error.retryAfterSeconds} s.`, { "Retry-After": String(error.retryAfterSeconds) });
+  if (error instanceof AccessDenied) return errorResponse("forbidden", error.message);
+  if (error instanceof NotVisible) return errorResponse("not_found", error.message);
+  if (error instanceof InvalidInput) return errorResponse("bad_request", error.message);
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const where = issue.path.length ? ` (${issue.path.map(String).join(".")})` : "";

@@ -4,6 +4,7 @@ import { ApiError, toErrorResponse } from "@/lib/api/errors";
 import { clientIp } from "@/lib/api/client-ip";
 import { tokenHasScope } from "@/lib/authz/policy";
 import { verifyApiToken, type VerifiedToken } from "@/lib/tokens/api-tokens";
+import { consumeIngest } from "@/lib/security/rate-limit";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
 
 type Access = { token: TokenScope } | { public: true };
@@ -18,8 +19,11 @@ export interface ApiContext<A extends Access> {
 export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<A>) => Promise<Response>) {
   return async (request: Request): Promise<Response> => {
     try {
-      const token = "token" in access ? await authenticate(request, access.token) : null;
-      const ctx = { request, url: new URL(request.url), token, sourceIp: clientIp(request.headers) } as ApiContext<A>;
+      const sourceIp = clientIp(request.headers);
+      const token = "token" in access ? await authenticate(request, access.token, sourceIp) : null;
+      // Ingest is rate limited per token, before the body is read.
+      if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id);
+      const ctx = { request, url: new URL(request.url), token, sourceIp } as ApiContext<A>;
       return await handler(ctx);
     } catch (error) {
       return toErrorResponse(error);
@@ -27,11 +31,11 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
   };
 }
 
-async function authenticate(request: Request, scope: TokenScope): Promise<VerifiedToken> {
+async function authenticate(request: Request, scope: TokenScope, sourceIp: string | null): Promise<VerifiedToken> {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new ApiError("unauthorized", "Missing API token: send Authorization: Bearer <token>");
-  const token = await verifyApiToken(match[1]);
+  const token = await verifyApiToken(match[1], new Date(), sourceIp);
   if (!token) throw new ApiError("unauthorized", "Invalid, expired or revoked API token");
   if (!tokenHasScope(token.scopes, scope)) {
     throw new ApiError("forbidden", `This token lacks the "${scope}" scope`);

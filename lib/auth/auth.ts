@@ -1,27 +1,78 @@
-// better-auth does passwords (scrypt), sessions and their cookies; our code decides who may do what.
+// better-auth does passwords (scrypt), sessions, their cookies and OpenID Connect; our code
+// decides who may have a session (hooks below) and what they may do (lib/authz).
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
+import { genericOAuth } from "better-auth/plugins";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import { SSO_PROVIDER_ID, syncSsoUser } from "@/lib/auth/sso";
+import { clientIp } from "@/lib/api/client-ip";
+import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { env, type OidcEnv } from "@/lib/env";
 
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/constants";
+type HookContext = { path?: string; headers?: Headers; request?: Request } | null;
+
+const viaSso = (ctx: HookContext) => !!ctx?.path?.startsWith("/oauth2/callback/");
+const ipOf = (ctx: HookContext) => {
+  const headers = ctx?.headers ?? ctx?.request?.headers;
+  return headers ? clientIp(headers) : null;
+};
+
+function ssoPlugin(oidc: OidcEnv) {
+  return genericOAuth({
+    config: [
+      {
+        providerId: SSO_PROVIDER_ID,
+        name: oidc.name,
+        discoveryUrl: new URL(".well-known/openid-configuration", oidc.issuer.replace(/\/?$/, "/")).toString(),
+        requireIdTokenVerification: true,
+        clientId: oidc.clientId,
+        clientSecret: oidc.clientSecret,
+        scopes: ["openid", "email", "profile"],
+        pkce: true,
+        // Email is the account key across local and SSO sign-in; the provider vouches for it.
+        mapProfileToUser: (profile) => ({ emailVerified: true, name: String(profile.name ?? profile.email ?? "") }),
+      },
+    ],
+  });
+}
 
 function createAuth() {
-  const { authSecret, publicUrl } = env();
+  const { authSecret, publicUrl, session, oidc } = env();
   if (!authSecret) throw new Error("BETTER_AUTH_SECRET is not set (npm start generates one and keeps it in the database)");
   return betterAuth({
     appName: "Portcullis",
     baseURL: publicUrl,
     secret: authSecret,
     database: prismaAdapter(db, { provider: "postgresql" }),
-    // Accounts come from admins (CLI or /admin); nobody signs themselves up.
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH },
+    // Accounts come from admins (CLI or /admin) or from the identity provider; nobody signs up.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH },
     user: { additionalFields: { role: { type: "string", input: false } } },
-    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 30 },
+    // Absolute lifetime here; the idle limit is checked per request (lib/auth/viewer.ts).
+    session: { expiresIn: Math.floor(session.maxMs / 1000), disableSessionRefresh: true },
+    account: { accountLinking: { enabled: true, trustedProviders: [SSO_PROVIDER_ID] } },
     advanced: { useSecureCookies: publicUrl.startsWith("https://"), cookiePrefix: "portcullis" },
+    onAPIError: { errorURL: "/login" },
+    databaseHooks: {
+      session: {
+        create: {
+          // A disabled user gets no session by any path; an SSO user only with a mapped role.
+          before: async (row, ctx: HookContext) => {
+            const user = await db.user.findUnique({ where: { id: row.userId }, select: { disabledAt: true } });
+            if (!user || user.disabledAt) return false;
+            if (viaSso(ctx) && oidc && !(await syncSsoUser(row.userId, oidc, ipOf(ctx)))) return false;
+          },
+          after: async (row, ctx: HookContext) => {
+            if (!viaSso(ctx)) return; // password sign-ins are audited by the sign-in action
+            const user = await db.user.findUnique({ where: { id: row.userId }, select: { email: true } });
+            await recordAudit({ action: "auth.sign_in", actorUserId: row.userId, actorLabel: user?.email ?? row.userId, targetType: "user", targetId: row.userId, sourceIp: ipOf(ctx), details: { method: "sso" } });
+          },
+        },
+      },
+    },
     telemetry: { enabled: false },
-    plugins: [nextCookies()],
+    plugins: [nextCookies(), ...(oidc ? [ssoPlugin(oidc)] : [])],
   });
 }
 

@@ -44,6 +44,21 @@ export function teamFilter(scope: Scope): { teamId?: { in: string[] } } {
   return scope.teamIds === null ? {} : { teamId: { in: scope.teamIds } };
 }
 
+/** Prisma `where` for clusters: one a team owns, or one where a namespace is theirs. */
+export function clusterFilter(scope: Scope) {
+  if (scope.teamIds === null) return {};
+  const teams = { in: scope.teamIds };
+  return { OR: [{ teamId: teams }, { namespaces: { some: { teamId: teams } } }] };
+}
+
+/** Prisma `where` for teams: every team, or the viewer's own. */
+export function teamRowFilter(scope: Scope): { id?: { in: string[] } } {
+  return scope.teamIds === null ? {} : { id: { in: scope.teamIds } };
+}
+
+/** The most powerful role first: when someone holds several (single sign-on groups), the first wins. */
+export const ROLES_BY_POWER: readonly Role[] = ["admin", "security_lead", "engineer", "manager"];
+
 export function tokenHasScope(scopes: readonly TokenScope[], needed: TokenScope): boolean {
   return scopes.includes(needed);
 }

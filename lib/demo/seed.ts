@@ -5,7 +5,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { db } from "@/lib/db";
-import { createTeam, createUser } from "@/lib/admin/commands";
+import { createTeam } from "@/lib/admin/teams";
+import { createUser } from "@/lib/admin/users";
+import { CLI_ACTOR } from "@/lib/authz/actor";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
 import { DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, type DemoService } from "@/lib/demo/organisation";
@@ -29,8 +31,8 @@ export interface SeedSummary {
 
 export async function seedDemoData(options: { password: string; fixturesDir: string; now?: Date }): Promise<SeedSummary> {
   const now = options.now ?? new Date();
-  for (const name of DEMO_TEAMS) await createTeam({ name });
-  for (const user of DEMO_USERS) await createUser({ ...user, password: options.password });
+  for (const name of DEMO_TEAMS) await createTeam(CLI_ACTOR, { name });
+  for (const user of DEMO_USERS) await createUser(CLI_ACTOR, { ...user, password: options.password });
   await createOwnershipRules();
 
   let scans = 0;

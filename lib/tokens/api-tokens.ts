@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db, type DbTx } from "@/lib/db";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
+import { recordAudit } from "@/lib/audit/record";
 
 const TOKEN_PREFIX = "pcl_";
 const VISIBLE_CHARS = 12;
@@ -48,7 +49,7 @@ export interface VerifiedToken {
 }
 
 /** The token behind a bearer secret, if it exists, is not revoked and has not expired. */
-export async function verifyApiToken(raw: string, now = new Date()): Promise<VerifiedToken | null> {
+export async function verifyApiToken(raw: string, now = new Date(), sourceIp: string | null = null): Promise<VerifiedToken | null> {
   if (!raw.startsWith(TOKEN_PREFIX) || raw.length > 200) return null;
   const token = await db.apiToken.findUnique({
     where: { hash: hashToken(raw) },
@@ -56,7 +57,14 @@ export async function verifyApiToken(raw: string, now = new Date()): Promise<Ver
   });
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
   // Last use is kept to the minute, so a busy token does not write on every request.
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
+  if (!token.lastUsedAt) {
+    // The first use is audited once: the conditional update lets only one concurrent request win.
+    const first = await db.apiToken.updateMany({ where: { id: token.id, lastUsedAt: null }, data: { lastUsedAt: now } });
+    if (first.count === 1) {
+      const actor = `token ${token.prefix}`;
+      await recordAudit({ action: "token.first_used", actorToken: token.id, actorLabel: actor, targetType: "token", targetId: token.id, sourceIp });
+    }
+  } else if (now.getTime() - token.lastUsedAt.getTime() > 60_000) {
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
   }
   return { id: token.id, prefix: token.prefix, scopes: token.scopes, teamId: token.teamId, clusterId: token.clusterId };

@@ -55,14 +55,14 @@ describe("npm run admin", () => {
   });
 
   it.each([
-    [["create-user", "--email", "x@example.com", "--password", "short", "--role", "admin"], /at least 10 characters/],
-    [["create-user", "--email", "x@example.com", "--password", "long-enough-pw", "--role", "owner"], /--role must be one of/],
+    [["create-user", "--email", "x@example.com", "--password", "short", "--role", "admin"], /at least 12 characters/],
+    [["create-user", "--email", "x@example.com", "--password", "long-enough-pw", "--role", "owner"], /role must be one of/],
     [["create-user", "--email", "not-an-email", "--password", "long-enough-pw", "--role", "admin"], /email address/],
     [["create-user", "--email", "x@example.com", "--password", "long-enough-pw", "--role", "admin", "--team", "Ghosts"], /no such team: Ghosts/],
     [["create-user", "--email", "pat@example.com", "--password", "long-enough-pw", "--role", "admin"], /already exists/],
     [["create-user", "--email", "x@example.com"], /--password is required/],
     [["create-team", "--name", "Payments"], /already exists/],
-    [["create-token", "--name", "t", "--scope", "write"], /--scope must be/],
+    [["create-token", "--name", "t", "--scope", "write"], /scope must be/],
     [["create-token", "--name", "t", "--scope", "read", "--expires-days", "soon"], /whole number|expires-days/],
     [["create-token", "--name", "t", "--scope", "read", "--team", "Payments", "--cluster", "prod"], /not both/],
     [["delete-everything"], /unknown command/],

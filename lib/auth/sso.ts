@@ -1,0 +1,57 @@
+// Single sign-on: at every sign-in through the identity provider, its groups claim decides the
+// user's role and teams (the provider is the source of truth), and the change is audited.
+import { decodeJwt } from "jose";
+import { accessFromGroups, groupsFromClaim } from "@/lib/auth/sso-mapping";
+import { recordAudit } from "@/lib/audit/record";
+import { db } from "@/lib/db";
+import type { OidcEnv } from "@/lib/env";
+
+export const SSO_PROVIDER_ID = "oidc";
+
+/** The groups of the user's latest provider sign-in: from the ID token, else from userinfo. */
+async function providerGroups(userId: string, oidc: OidcEnv): Promise<string[]> {
+  const account = await db.account.findFirst({
+    where: { userId, providerId: SSO_PROVIDER_ID },
+    orderBy: { updatedAt: "desc" },
+    select: { idToken: true, accessToken: true },
+  });
+  // better-auth verified this ID token (signature, issuer, audience, nonce) moments ago.
+  const claims = account?.idToken ? decodeJwt(account.idToken) : {};
+  if (oidc.groupsClaim in claims) return groupsFromClaim(claims[oidc.groupsClaim]);
+  if (!account?.accessToken) return [];
+  const discovery = await fetch(new URL(".well-known/openid-configuration", oidc.issuer.replace(/\/?$/, "/")));
+  const endpoint = discovery.ok ? ((await discovery.json()) as { userinfo_endpoint?: string }).userinfo_endpoint : undefined;
+  if (!endpoint) return [];
+  const info = await fetch(endpoint, { headers: { authorization: `Bearer ${account.accessToken}` } });
+  return info.ok ? groupsFromClaim(((await info.json()) as Record<string, unknown>)[oidc.groupsClaim]) : [];
+}
+
+/** Applies the provider's groups to the user. False when they grant no role: no session then. */
+export async function syncSsoUser(userId: string, oidc: OidcEnv, sourceIp: string | null): Promise<boolean> {
+  const groups = await providerGroups(userId, oidc);
+  const access = accessFromGroups(groups, oidc.roleMap, oidc.teamMap);
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { email: true, role: true, memberships: { select: { team: { select: { id: true, name: true } } } } },
+  });
+  const actor = { actorUserId: null, actorLabel: "sso", sourceIp, targetType: "user", targetId: userId };
+  if (!access.role) {
+    await recordAudit({ ...actor, action: "auth.sign_in_failed", details: { method: "sso", email: user.email, reason: "no mapped role", groups } });
+    return false;
+  }
+  const teams = await db.team.findMany({ where: { name: { in: access.teamNames } }, select: { id: true, name: true } });
+  const before = user.memberships.map((m) => m.team.name).sort();
+  const after = teams.map((t) => t.name).sort();
+  await db.$transaction(async (tx) => {
+    if (user.role !== access.role) {
+      await tx.user.update({ where: { id: userId }, data: { role: access.role! } });
+      await recordAudit({ ...actor, action: "user.role_changed", details: { from: user.role, to: access.role, groups } }, tx);
+    }
+    if (before.join("\n") !== after.join("\n")) {
+      await tx.teamMembership.deleteMany({ where: { userId } });
+      await tx.teamMembership.createMany({ data: teams.map((t) => ({ userId, teamId: t.id })) });
+      await recordAudit({ ...actor, action: "user.teams_changed", details: { from: before, to: after, groups } }, tx);
+    }
+  });
+  return true;
+}
