@@ -3,8 +3,10 @@ import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { HealthIndicator } from "@/components/shell/health-indicator";
 import { signOutAction } from "@/app/login/actions";
 import type { Viewer } from "@/lib/auth/viewer";
+import { NAV_LINKS } from "@/components/shell/nav-links";
+import { can } from "@/lib/authz/policy";
 
-const roleLabel: Record<Viewer["role"], string> = {
+export const roleLabel: Record<Viewer["role"], string> = {
   admin: "Admin",
   security_lead: "Security lead",
   engineer: "Engineer",
@@ -12,6 +14,7 @@ const roleLabel: Record<Viewer["role"], string> = {
 };
 
 export function AppShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
+  const links = NAV_LINKS.filter((link) => !link.requires || can(viewer.role, link.requires));
   return (
     <div className="flex min-h-screen">
       <aside className="flex w-60 shrink-0 flex-col gap-6 bg-ink-950 px-4 py-5">
@@ -19,7 +22,7 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
           <span aria-hidden className="grid h-8 w-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white">P</span>
           <span className="text-lg font-semibold text-white">Portcullis</span>
         </div>
-        <SidebarNav />
+        <SidebarNav links={links} />
         <div className="mt-auto flex flex-col gap-3 border-t border-ink-800 px-2 pt-4">
           <HealthIndicator />
           <div className="text-sm text-slate-200">

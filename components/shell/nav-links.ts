@@ -1,5 +1,14 @@
-// Every page of the product (PRODUCT.md, "Pages"), in the order of the sidebar.
-export const NAV_LINKS = [
+// Every page of the product (PRODUCT.md, "Pages"), in the order of the sidebar. `requires` hides
+// a link from roles that may not open it (the page itself enforces it too).
+import type { Action } from "@/lib/authz/policy";
+
+export interface NavLink {
+  href: string;
+  label: string;
+  requires?: Action;
+}
+
+export const NAV_LINKS: readonly NavLink[] = [
   { href: "/", label: "Overview" },
   { href: "/images", label: "Images" },
   { href: "/clusters", label: "Clusters" },
@@ -7,5 +16,5 @@ export const NAV_LINKS = [
   { href: "/findings", label: "Findings" },
   { href: "/fixes", label: "Top fixes" },
   { href: "/reports", label: "Reports" },
-  { href: "/admin", label: "Admin" },
-] as const;
+  { href: "/admin", label: "Admin", requires: "audit:read" },
+];

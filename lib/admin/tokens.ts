@@ -70,3 +70,13 @@ export async function listTokens(actor: Actor) {
     },
   });
 }
+
+/** Teams and clusters a new token can be bound to. */
+export async function tokenBindingOptions(actor: Actor): Promise<{ teams: string[]; clusters: string[] }> {
+  authorize(actor, "tokens:manage");
+  const [teams, clusters] = await Promise.all([
+    db.team.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
+    db.cluster.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
+  ]);
+  return { teams: teams.map((t) => t.name), clusters: clusters.map((c) => c.name) };
+}

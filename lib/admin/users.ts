@@ -55,6 +55,7 @@ export async function listUsers(actor: Actor) {
     ...u,
     teams: memberships.map((m) => m.team).sort((a, b) => a.name.localeCompare(b.name)),
     signIn: accounts.some((a) => a.providerId !== "credential") ? "sso" : "password",
+    hasPassword: accounts.some((a) => a.providerId === "credential"),
     lastActiveAt: sessions[0]?.updatedAt ?? null,
   }));
 }

@@ -1,0 +1,91 @@
+"use server";
+// The /admin forms' server actions: thin wrappers that pass the signed-in viewer to the admin
+// domain (lib/admin), which authorizes, validates and audits. Origin is checked by proxy.ts.
+import { revalidatePath } from "next/cache";
+import { InvalidInput } from "@/lib/admin/input";
+import type { FormState } from "@/lib/admin/form-state";
+import { createTeam } from "@/lib/admin/teams";
+import { createToken, revokeToken } from "@/lib/admin/tokens";
+import { changeRole, createUser, resetPassword, setDisabled, setTeams } from "@/lib/admin/users";
+import { getViewer, type Viewer } from "@/lib/auth/viewer";
+import { AccessDenied } from "@/lib/authz/actor";
+import type { Role } from "@/lib/generated/prisma/enums";
+
+async function asViewer(work: (viewer: Viewer) => Promise<FormState>): Promise<FormState> {
+  const viewer = await getViewer();
+  if (!viewer) return { error: "Your session has ended; sign in again.", message: null };
+  try {
+    const result = await work(viewer);
+    revalidatePath("/admin", "layout");
+    return result;
+  } catch (error) {
+    if (error instanceof InvalidInput || error instanceof AccessDenied) return { error: error.message, message: null };
+    throw error;
+  }
+}
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+const done = (message: string): FormState => ({ error: null, message });
+
+export async function createUserAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    const user = await createUser(viewer, { email: text(form, "email"), name: text(form, "name") || undefined, password: text(form, "password"), role: text(form, "role") as Role, teams: form.getAll("team").map(String) });
+    return done(`Created ${user.email}.`);
+  });
+}
+
+export async function changeRoleAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    await changeRole(viewer, text(form, "userId"), text(form, "role") as Role);
+    return done("Role saved.");
+  });
+}
+
+export async function setTeamsAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    await setTeams(viewer, text(form, "userId"), form.getAll("teamId").map(String));
+    return done("Teams saved.");
+  });
+}
+
+export async function setDisabledAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    const disable = text(form, "disabled") === "true";
+    await setDisabled(viewer, text(form, "userId"), disable);
+    return done(disable ? "Disabled and signed out everywhere." : "Enabled.");
+  });
+}
+
+export async function resetPasswordAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    await resetPassword(viewer, text(form, "userId"), text(form, "password"));
+    return done("Password set; their sessions were ended.");
+  });
+}
+
+export async function createTeamAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    const team = await createTeam(viewer, { name: text(form, "name") });
+    return done(`Created team ${team.name}.`);
+  });
+}
+
+export async function createTokenAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    const created = await createToken(viewer, {
+      name: text(form, "name"),
+      scope: form.getAll("scope").map(String).join(","),
+      team: text(form, "team"),
+      cluster: text(form, "cluster"),
+      expiresDays: text(form, "expiresDays"),
+    });
+    return { error: null, message: `Created token ${created.prefix}…. Copy it now: it is shown only once.`, secret: created.token };
+  });
+}
+
+export async function revokeTokenAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    await revokeToken(viewer, text(form, "tokenId"));
+    return done("Token revoked.");
+  });
+}

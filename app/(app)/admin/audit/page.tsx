@@ -1,0 +1,82 @@
+import type { Metadata } from "next";
+import { button, card, input, label, quietButton, table, td, th } from "@/components/admin/ui";
+import { Pagination } from "@/components/ui/pagination";
+import { requirePermission } from "@/lib/auth/viewer";
+import { AUDIT_PAGE_SIZE, auditFilters, listAudit } from "@/lib/audit/query";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
+  const viewer = await requirePermission("audit:read");
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const parsed = auditFilters.safeParse(raw);
+  const filters = parsed.success ? parsed.data : auditFilters.parse({});
+  const { rows, total, actions } = await listAudit(viewer, filters);
+  return (
+    <div className="flex flex-col gap-4">
+      <form method="get" className={`${card} flex flex-wrap items-end gap-3 p-4`}>
+        <label className={label}>
+          Action
+          <select name="action" defaultValue={filters.action ?? ""} className={input}>
+            <option value="">all actions</option>
+            {actions.map((a) => (
+              <option key={a} value={a}>{a}</option>
+            ))}
+          </select>
+        </label>
+        <label className={label}>
+          Actor
+          <input name="actor" defaultValue={filters.actor ?? ""} placeholder="email, cli, token pcl_…" className={input} />
+        </label>
+        <label className={label}>
+          Target id
+          <input name="target" defaultValue={filters.target ?? ""} className={input} />
+        </label>
+        <label className={label}>
+          From
+          <input name="from" type="date" defaultValue={filters.from ?? ""} className={input} />
+        </label>
+        <label className={label}>
+          To
+          <input name="to" type="date" defaultValue={filters.to ?? ""} className={input} />
+        </label>
+        <button type="submit" className={button}>Filter</button>
+        <a href="/admin/audit" className={quietButton}>Clear</a>
+      </form>
+      <div className={card}>
+        <table className={table}>
+          <thead className="bg-slate-50">
+            <tr>
+              <th scope="col" className={th}>Time (UTC)</th>
+              <th scope="col" className={th}>Action</th>
+              <th scope="col" className={th}>Actor</th>
+              <th scope="col" className={th}>Target</th>
+              <th scope="col" className={th}>Source address</th>
+              <th scope="col" className={th}>Details</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>{row.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+                <td className={`${td} font-mono text-xs`}>{row.action}</td>
+                <td className={td}>{row.actorLabel}</td>
+                <td className={`${td} text-xs`}>{row.targetType ? `${row.targetType} ${row.targetId ?? ""}` : "—"}</td>
+                <td className={`${td} font-mono text-xs`}>{row.sourceIp ?? "—"}</td>
+                <td className={`${td} max-w-md break-words font-mono text-xs text-slate-600`}>{row.details ? JSON.stringify(row.details) : ""}</td>
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={6} className={`${td} text-center text-slate-500`}>No entries match these filters.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <Pagination page={filters.page} pageSize={AUDIT_PAGE_SIZE} total={total} basePath="/admin/audit" params={{ action: filters.action, actor: filters.actor, target: filters.target, from: filters.from, to: filters.to }} />
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { ActionForm } from "@/components/admin/action-form";
+import { button, card, input, label, table, td, th } from "@/components/admin/ui";
+import { createTeamAction } from "@/app/(app)/admin/actions";
+import { requirePermission } from "@/lib/auth/viewer";
+import { listTeams } from "@/lib/admin/teams";
+
+export const metadata: Metadata = { title: "Teams" };
+
+export default async function TeamsAdminPage() {
+  const viewer = await requirePermission("users:manage");
+  const teams = await listTeams(viewer);
+  return (
+    <div className="flex flex-col gap-6">
+      <section className={`${card} p-5`}>
+        <h2 className="mb-3 font-semibold text-slate-900">New team</h2>
+        <ActionForm action={createTeamAction} className="flex flex-wrap items-end gap-3">
+          <label className={label}>
+            Name
+            <input name="name" required maxLength={100} className={input} />
+          </label>
+          <button type="submit" className={button}>Create team</button>
+        </ActionForm>
+      </section>
+      <div className={card}>
+        <table className={table}>
+          <thead className="bg-slate-50">
+            <tr>
+              <th scope="col" className={th}>Team</th>
+              <th scope="col" className={`${th} text-right`}>Members</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {teams.map((team) => (
+              <tr key={team.id}>
+                <td className={`${td} font-medium text-slate-900`}>{team.name}</td>
+                <td className={`${td} text-right tabular-nums`}>{team._count.members}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
