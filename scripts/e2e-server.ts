@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase } from "../tests/support/test-database";
 import { buildIfNeeded, startNextServer } from "@/lib/startup/build";
+import { IDP_APP_ENV, startIdentityProvider } from "../e2e/support/identity-provider";
 
 const root = process.cwd();
 const port = process.env.E2E_PORT ?? "3210";
@@ -13,11 +14,18 @@ async function main(): Promise<void> {
   const database = await createTestDatabase("e2e", 54332);
   mkdirSync(path.join(root, ".test-output"), { recursive: true });
   writeFileSync(path.join(root, ".test-output", "e2e-database-url"), database.url);
+  const origin = `http://127.0.0.1:${port}`;
+  const idp = await startIdentityProvider(origin);
   const env = {
     ...process.env,
     DATABASE_URL: database.url,
     BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
     PORT: port,
+    PUBLIC_URL: origin,
+    ...IDP_APP_ENV,
+    // Low enough for the rate-limit journeys to reach in a few requests.
+    SIGN_IN_FAILURES_PER_15_MIN: "3",
+    INGEST_REQUESTS_PER_MIN: "100",
   };
   buildIfNeeded(root, env);
   const server = startNextServer(root, { port, host: "127.0.0.1", env });
@@ -26,6 +34,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.kill("SIGTERM");
+    idp.close();
     await database.drop().catch(() => undefined);
     process.exit(0);
   };

@@ -31,7 +31,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         {sso && (
           <form action={ssoSignInAction} className="mt-4 border-t border-slate-200 pt-4">
             <button type="submit" className="w-full rounded-md border border-slate-300 px-4 py-2 font-medium text-slate-700 hover:bg-slate-50">
-              Sign in with {sso}
+              Continue with {sso}
             </button>
           </form>
         )}

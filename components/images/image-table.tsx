@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { SeverityCount } from "@/components/ui/severity";
 import { shortDigest, timeAgo } from "@/lib/format";
 import type { ImageRow } from "@/lib/images/list-images";
@@ -21,9 +22,9 @@ export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
           {rows.map((image) => (
             <tr key={image.id} className="hover:bg-slate-50">
               <td className="max-w-md px-4 py-3">
-                <div className="truncate font-medium text-slate-900" title={image.repository}>
+                <Link href={`/images/${image.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
                   {image.repository}
-                </div>
+                </Link>
                 <div className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-500">
                   {image.tags.slice(0, 3).map((tag) => (
                     <span key={tag} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono">{tag}</span>

@@ -13,7 +13,7 @@ import { env, type OidcEnv } from "@/lib/env";
 
 type HookContext = { path?: string; headers?: Headers; request?: Request } | null;
 
-const viaSso = (ctx: HookContext) => !!ctx?.path?.startsWith("/oauth2/callback/");
+const viaSso = (ctx: HookContext) => !!ctx?.path?.startsWith("/callback/");
 const ipOf = (ctx: HookContext) => {
   const headers = ctx?.headers ?? ctx?.request?.headers;
   return headers ? clientIp(headers) : null;
@@ -55,6 +55,15 @@ function createAuth() {
     advanced: { useSecureCookies: publicUrl.startsWith("https://"), cookiePrefix: "portcullis" },
     onAPIError: { errorURL: "/login" },
     databaseHooks: {
+      user: {
+        create: {
+          // Local users are created (and audited) by lib/admin; this is a first SSO sign-in.
+          after: async (row, ctx: HookContext) => {
+            if (!viaSso(ctx)) return;
+            await recordAudit({ action: "user.created", actorLabel: "sso", targetType: "user", targetId: row.id, sourceIp: ipOf(ctx), details: { email: row.email, method: "sso" } });
+          },
+        },
+      },
       session: {
         create: {
           // A disabled user gets no session by any path; an SSO user only with a mapped role.

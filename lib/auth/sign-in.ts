@@ -49,12 +49,10 @@ export function ssoLabel(): string | null {
 
 /** Where to send the browser to sign in at the identity provider (state and PKCE are set in cookies). */
 export async function startSsoSignIn(requestHeaders: Headers): Promise<string> {
-  const api = auth().api as unknown as {
-    signInWithOAuth2(input: { body: Record<string, string>; headers: Headers }): Promise<{ url: string }>;
-  };
-  const { url } = await api.signInWithOAuth2({
-    body: { providerId: SSO_PROVIDER_ID, callbackURL: "/", errorCallbackURL: "/login?error=sso" },
+  const { url } = await auth().api.signInSocial({
+    body: { provider: SSO_PROVIDER_ID, callbackURL: "/", errorCallbackURL: "/login?error=sso" },
     headers: requestHeaders,
   });
+  if (!url) throw new Error("single sign-on is not configured");
   return url;
 }

@@ -6,7 +6,7 @@ import { auth } from "@/lib/auth/auth";
 import { needsTouch, sessionExpired } from "@/lib/auth/session-policy";
 import { clientIp } from "@/lib/api/client-ip";
 import { can, type Action } from "@/lib/authz/policy";
-import type { UserActor } from "@/lib/authz/actor";
+import { NotVisible, type UserActor } from "@/lib/authz/actor";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -54,4 +54,14 @@ export async function requirePermission(action: Action): Promise<Viewer> {
   const viewer = await requireViewer();
   if (!can(viewer.role, action)) notFound();
   return viewer;
+}
+
+/** Loads something for a page; invisible or missing both become the 404 page. */
+export async function visibleOr404<T>(load: Promise<T>): Promise<T> {
+  try {
+    return await load;
+  } catch (error) {
+    if (error instanceof NotVisible) notFound();
+    throw error;
+  }
 }

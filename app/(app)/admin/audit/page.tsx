@@ -8,6 +8,20 @@ export const metadata: Metadata = { title: "Audit log" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+function AuditDetails({ details }: { details: unknown }) {
+  if (!details || typeof details !== "object") return null;
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-2">
+      {Object.entries(details as Record<string, unknown>).map(([key, value]) => (
+        <div key={key} className="contents">
+          <dt className="text-slate-400">{key}</dt>
+          <dd className="break-all font-mono">{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requirePermission("audit:read");
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
@@ -65,7 +79,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                 <td className={td}>{row.actorLabel}</td>
                 <td className={`${td} text-xs`}>{row.targetType ? `${row.targetType} ${row.targetId ?? ""}` : "—"}</td>
                 <td className={`${td} font-mono text-xs`}>{row.sourceIp ?? "—"}</td>
-                <td className={`${td} max-w-md break-words font-mono text-xs text-slate-600`}>{row.details ? JSON.stringify(row.details) : ""}</td>
+                <td className={`${td} max-w-md text-xs text-slate-600`}>
+                  <AuditDetails details={row.details} />
+                </td>
               </tr>
             ))}
             {rows.length === 0 && (

@@ -6,7 +6,7 @@ import { errorResponse } from "@/lib/api/errors";
 import { auth } from "@/lib/auth/auth";
 import { SSO_PROVIDER_ID } from "@/lib/auth/sso";
 
-const CALLBACK = `/api/auth/oauth2/callback/${SSO_PROVIDER_ID}`;
+const CALLBACK = `/api/auth/callback/${SSO_PROVIDER_ID}`;
 
 export async function GET(request: Request): Promise<Response> {
   if (new URL(request.url).pathname !== CALLBACK) return errorResponse("not_found", "Not found");

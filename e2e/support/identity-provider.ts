@@ -1,0 +1,54 @@
+// A real OpenID Connect provider (the `oidc-provider` package) on loopback, for the single
+// sign-on journeys: its own login page accepts any password, and each login name below is a
+// person whose groups claim the app must map to a role and teams.
+import http from "node:http";
+import Provider from "oidc-provider";
+
+export const IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 3211);
+export const IDP_ISSUER = `http://127.0.0.1:${IDP_PORT}`;
+export const IDP_CLIENT = { id: "portcullis-e2e", secret: "e2e-client-secret-e2e-client-secret" };
+
+/** Provider groups of each test person (login name → groups). */
+export const IDP_PEOPLE: Record<string, string[]> = {
+  "sso-lead": ["idp-security", "idp-everyone"],
+  "sso-dev": ["idp-developers", "idp-payments", "idp-everyone"],
+  "sso-nobody": ["idp-everyone", "idp-payments"],
+};
+
+/** The app's mapping for these groups (what an operator would put in its environment). */
+export const IDP_APP_ENV = {
+  OIDC_ISSUER: IDP_ISSUER,
+  OIDC_CLIENT_ID: IDP_CLIENT.id,
+  OIDC_CLIENT_SECRET: IDP_CLIENT.secret,
+  OIDC_NAME: "Test IdP",
+  OIDC_ROLE_MAP: "idp-security=security_lead,idp-developers=engineer",
+  OIDC_TEAM_MAP: "idp-payments=Payments",
+};
+
+export function startIdentityProvider(appOrigin: string): Promise<http.Server> {
+  const provider = new Provider(IDP_ISSUER, {
+    clients: [
+      {
+        client_id: IDP_CLIENT.id,
+        client_secret: IDP_CLIENT.secret,
+        redirect_uris: [`${appOrigin}/api/auth/callback/oidc`],
+        token_endpoint_auth_method: "client_secret_post",
+      },
+    ],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "groups"] },
+    // Claims in the ID token itself, as Okta, Entra ID and Keycloak can be set to do.
+    conformIdTokenClaims: false,
+    async findAccount(_ctx, sub) {
+      if (!(sub in IDP_PEOPLE)) return undefined;
+      return {
+        accountId: sub,
+        claims: async () => ({ sub, email: `${sub}@idp.test`, email_verified: true, name: sub, groups: IDP_PEOPLE[sub] }),
+      };
+    },
+    cookies: { keys: ["e2e-idp-cookie-key-e2e-idp-cookie-key"] },
+    features: { devInteractions: { enabled: true } },
+  });
+  provider.on("server_error", (_ctx, error) => console.error("[idp]", error));
+  const server = http.createServer(provider.callback());
+  return new Promise((resolve) => server.listen(IDP_PORT, "127.0.0.1", () => resolve(server)));
+}

@@ -1,0 +1,86 @@
+// One image, cluster, team or finding, as the viewer may see it. Anything outside the viewer's
+// teams is NotVisible, exactly like something that does not exist (pages answer 404 for both).
+import { NotVisible } from "@/lib/authz/actor";
+import { clusterFilter, teamFilter, teamRowFilter, type Scope } from "@/lib/authz/policy";
+import { db } from "@/lib/db";
+import { SEVERITIES, type Severity } from "@/lib/findings/model";
+
+const OPEN = { status: { in: ["open" as const, "in_progress" as const] } };
+const ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+
+function checkId(id: string, what: string): void {
+  if (!ID_SHAPE.test(id)) throw new NotVisible(what);
+}
+
+async function severityCounts(where: object): Promise<Record<Severity, number>> {
+  const groups = await db.finding.groupBy({ by: ["severity"], where: { ...where, ...OPEN }, _count: { _all: true } });
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const g of groups) counts[g.severity] = g._count._all;
+  return counts;
+}
+
+const findingRow = { id: true, title: true, ruleId: true, severity: true, status: true, kind: true, packageName: true, installedVersion: true, fixedVersion: true, lastSeenAt: true } as const;
+
+export async function imageDetail(scope: Scope, id: string) {
+  checkId(id, "Image");
+  const image = await db.image.findFirst({
+    where: { id, ...teamFilter(scope) },
+    select: {
+      id: true, digest: true, tags: true, osName: true, osFamily: true, firstSeenAt: true, lastScannedAt: true,
+      repository: { select: { name: true } },
+      team: { select: { id: true, name: true } },
+      workloads: { select: { workload: { select: { kind: true, name: true, namespace: { select: { name: true, cluster: { select: { id: true, name: true } } } } } } } },
+      scans: { orderBy: { receivedAt: "desc" }, take: 10, select: { id: true, tool: true, toolVersion: true, receivedAt: true, totalCount: true, newCount: true, fixedCount: true } },
+    },
+  });
+  if (!image) throw new NotVisible("Image");
+  const [severity, fixable, findings] = await Promise.all([
+    severityCounts({ imageId: id }),
+    db.finding.count({ where: { imageId: id, fixable: true, ...OPEN } }),
+    db.finding.findMany({ where: { imageId: id, ...OPEN }, orderBy: [{ severity: "asc" }, { lastSeenAt: "desc" }], take: 50, select: findingRow }),
+  ]);
+  return { ...image, severity, fixable, findings };
+}
+
+export async function clusterDetail(scope: Scope, id: string) {
+  checkId(id, "Cluster");
+  const cluster = await db.cluster.findFirst({ where: { id, ...clusterFilter(scope) }, select: { id: true, name: true, createdAt: true, team: { select: { id: true, name: true } } } });
+  if (!cluster) throw new NotVisible("Cluster");
+  // A scoped viewer sees the namespaces and findings of their own teams in a shared cluster.
+  const namespaces = await db.namespace.findMany({
+    where: { clusterId: id, ...teamFilter(scope) },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, team: { select: { name: true } }, _count: { select: { workloads: true } } },
+  });
+  const byKind = await db.finding.groupBy({ by: ["kind"], where: { clusterId: id, ...teamFilter(scope), ...OPEN }, _count: { _all: true } });
+  return { ...cluster, namespaces, openByKind: byKind.map((k) => ({ kind: k.kind, count: k._count._all })), severity: await severityCounts({ clusterId: id, ...teamFilter(scope) }) };
+}
+
+export async function teamDetail(scope: Scope, id: string) {
+  checkId(id, "Team");
+  const team = await db.team.findFirst({
+    where: { id, ...teamRowFilter(scope) },
+    select: { id: true, name: true, members: { select: { user: { select: { name: true, email: true, role: true } } } }, _count: { select: { images: true } } },
+  });
+  if (!team) throw new NotVisible("Team");
+  const [severity, fixable] = await Promise.all([severityCounts({ teamId: id }), db.finding.count({ where: { teamId: id, fixable: true, ...OPEN } })]);
+  return { ...team, members: team.members.map((m) => m.user).sort((a, b) => a.email.localeCompare(b.email)), severity, fixable };
+}
+
+export async function findingDetail(scope: Scope, id: string) {
+  checkId(id, "Finding");
+  const finding = await db.finding.findFirst({
+    where: { id, ...teamFilter(scope) },
+    select: {
+      ...findingRow, location: true, startLine: true, firstSeenAt: true, fixedAt: true, dueAt: true, reportedBy: true,
+      image: { select: { id: true, repository: { select: { name: true } }, tags: true } },
+      cluster: { select: { id: true, name: true } },
+      namespace: { select: { name: true } },
+      workload: { select: { kind: true, name: true } },
+      team: { select: { id: true, name: true } },
+      vulnerability: { select: { description: true, references: true, cvssScore: true } },
+    },
+  });
+  if (!finding) throw new NotVisible("Finding");
+  return finding;
+}
