@@ -20,6 +20,8 @@ export interface IngestInput {
   bodyDigest?: string;
   context: IngestContext;
   tokenId?: string | null;
+  /** The team the token is bound to, if any (see assertBoundTeamMayTouch). */
+  boundTeamId?: string | null;
   /** When the report is taken to have arrived; the demo seed uses past times. */
   receivedAt?: Date;
 }
@@ -88,6 +90,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
     rules: await loadOwnershipRules(sql),
     context: input.context,
     explicitTeamId: await resolveTeamByName(sql, input.context.team),
+    boundTeamId: input.boundTeamId ?? null,
     now,
   };
   const resolved: ResolvedTarget[] = [];

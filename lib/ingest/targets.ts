@@ -1,5 +1,6 @@
 // Resolving a report's targets (and its cluster context) to rows: image, repository, artifact,
 // cluster, namespace, workload, and the owning team. Runs inside the ingest transaction.
+import { AccessDenied } from "@/lib/authz/actor";
 import type { Sql } from "@/lib/sql";
 import { pgArray } from "@/lib/sql";
 import type { ArtifactTargetInfo, ImageTargetInfo, ReportTarget, WorkloadRef } from "@/lib/findings/model";
@@ -47,13 +48,23 @@ export interface Resolution {
   rules: Rule[];
   context: IngestContext;
   explicitTeamId: string | null;
+  /** Set when the token is bound to a team: it may only touch targets of that team (or unowned ones). */
+  boundTeamId: string | null;
   now: Date;
+}
+
+/** A team-bound token cannot rescan, and so close or take over, another team's target. */
+function assertBoundTeamMayTouch(r: Resolution, currentTeamId: string | null | undefined, label: string): void {
+  if (r.boundTeamId && currentTeamId && currentTeamId !== r.boundTeamId) {
+    throw new AccessDenied(`This token is bound to a team and cannot post for ${label}, which belongs to another team`);
+  }
 }
 
 export async function resolveTarget(r: Resolution, target: ReportTarget): Promise<ResolvedTarget> {
   if (target.kind === "image") return resolveImage(r, target);
   if (target.kind === "artifact") return resolveArtifact(r, target);
   const cluster = await upsertCluster(r.sql, r.rules, target.name!);
+  assertBoundTeamMayTouch(r, cluster.teamId, `cluster ${target.name}`);
   return {
     targetKey: `cluster:${cluster.id}${target.part ? `/${target.part}` : ""}`,
     kind: "cluster",
@@ -64,7 +75,9 @@ export async function resolveTarget(r: Resolution, target: ReportTarget): Promis
   };
 }
 
-function resolveArtifact(r: Resolution, target: ArtifactTargetInfo): ResolvedTarget {
+async function resolveArtifact(r: Resolution, target: ArtifactTargetInfo): Promise<ResolvedTarget> {
+  const owner = await r.sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Finding" WHERE "targetKey" = $1 AND "teamId" IS NOT NULL LIMIT 1`, [`artifact:${target.name}`]);
+  assertBoundTeamMayTouch(r, owner.rows[0]?.teamId, target.name);
   const teamId = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace });
   return { targetKey: `artifact:${target.name}`, kind: "artifact", label: target.name, imageId: null, clusterId: null, teamId };
 }
@@ -72,6 +85,8 @@ function resolveArtifact(r: Resolution, target: ArtifactTargetInfo): ResolvedTar
 async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<ResolvedTarget> {
   const { sql, now } = r;
   const teamId = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.repository, cluster: r.context.cluster, namespace: r.context.namespace });
+  const existing = await sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Image" WHERE "identityKey" = $1`, [imageIdentityKey(target)]);
+  assertBoundTeamMayTouch(r, existing.rows[0]?.teamId, `image ${imageLabel(target)}`);
   const repository = await sql.query<{ id: string }>(
     `INSERT INTO "ImageRepository" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2)
      ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,

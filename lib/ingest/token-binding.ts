@@ -22,3 +22,12 @@ export async function applyTokenBinding(context: IngestContext, token: VerifiedT
   }
   return bound;
 }
+
+/** Runtime events land on a cluster: a team-bound token may not post for another team's cluster. */
+export async function assertClusterForBoundTeam(token: VerifiedToken, clusterName: string | undefined): Promise<void> {
+  if (!token.teamId || !clusterName) return;
+  const cluster = await db.cluster.findUnique({ where: { name: clusterName }, select: { teamId: true } });
+  if (cluster?.teamId && cluster.teamId !== token.teamId) {
+    throw new ApiError("forbidden", `This token is bound to a team and cannot post for cluster "${clusterName}", which belongs to another team`);
+  }
+}

@@ -5,7 +5,7 @@ import { apiRoute, queryObject } from "@/lib/api/handler";
 import { readJsonText } from "@/lib/api/body";
 import { env } from "@/lib/env";
 import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
-import { applyTokenBinding } from "@/lib/ingest/token-binding";
+import { applyTokenBinding, assertClusterForBoundTeam } from "@/lib/ingest/token-binding";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -15,6 +15,7 @@ const query = z.object({ cluster: z.string().trim().min(1).max(253).optional() }
 export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
   const bound = await applyTokenBinding({ format: "auto", ...query.parse(queryObject(url)) }, token);
   if (!bound.cluster) throw new ApiError("bad_request", "cluster= is required: name the cluster these events come from");
+  await assertClusterForBoundTeam(token, bound.cluster);
   const body = await readJsonText(request, env().ingestBodyLimitBytes);
   const result = await ingestRuntimeEvents({ body, cluster: bound.cluster });
   return Response.json(result, { status: 202 });

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
   const context = await applyTokenBinding(ingestContextSchema.parse(queryObject(url)), token);
   const body = await readJsonBody(request, env().ingestBodyLimitBytes);
-  const result = await ingestReport({ body: () => decodeJsonBody(body.bytes), bodyDigest: body.sha256, context, tokenId: token.id });
+  const result = await ingestReport({ body: () => decodeJsonBody(body.bytes), bodyDigest: body.sha256, context, tokenId: token.id, boundTeamId: token.teamId });
   const { duplicate, ...scan } = result;
   return duplicate ? Response.json({ ...scan, duplicate: true }, { status: 200 }) : Response.json(scan, { status: 201 });
 });

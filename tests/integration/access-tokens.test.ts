@@ -1,0 +1,97 @@
+// API tokens at the door of the ingest API: expiry, revocation, first-use audit, the per-token
+// rate limit, and team/cluster bindings that keep one team's token off another team's targets.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { POST as postScan } from "@/app/api/v1/scans/route";
+import { POST as postEvents } from "@/app/api/v1/runtime-events/route";
+import { createTeam } from "@/lib/admin/teams";
+import { createToken, revokeToken } from "@/lib/admin/tokens";
+import { CLI_ACTOR } from "@/lib/authz/actor";
+import { db } from "@/lib/db";
+import { databaseFingerprint, resetDatabase } from "../support/db-state";
+import { fixtureText } from "../support/fixtures";
+
+const TRIVY = fixtureText("trivy/trivy_alpine-310.json");
+const FALCO = fixtureText("falco/falco-website_misc-alerts.jsonl");
+
+function scan(token: string, query = "", body = TRIVY) {
+  return postScan(new Request(`http://localhost/api/v1/scans${query}`, { method: "POST", body, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-forwarded-for": "203.0.113.9" } }));
+}
+
+function events(token: string, query: string) {
+  return postEvents(new Request(`http://localhost/api/v1/runtime-events${query}`, { method: "POST", body: FALCO, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }));
+}
+
+const token = async (input: Parameters<typeof createToken>[1]) => (await createToken(CLI_ACTOR, input)).token;
+
+beforeEach(async () => {
+  await resetDatabase();
+  await createTeam(CLI_ACTOR, { name: "Payments" });
+  await createTeam(CLI_ACTOR, { name: "Storefront" });
+});
+
+afterEach(() => {
+  delete process.env.INGEST_REQUESTS_PER_MIN;
+});
+
+describe("API tokens", () => {
+  it("refuses an expired token and a revoked one with 401", async () => {
+    const expiring = await createToken(CLI_ACTOR, { name: "old", scope: "ingest", expiresDays: "1" });
+    await db.apiToken.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await scan(expiring.token)).status).toBe(401);
+    const revoked = await createToken(CLI_ACTOR, { name: "gone", scope: "ingest" });
+    expect((await scan(revoked.token)).status).toBe(201);
+    await revokeToken(CLI_ACTOR, revoked.id);
+    const refused = await scan(revoked.token, "?cluster=x");
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error.message).toMatch(/Invalid, expired or revoked/);
+  });
+
+  it("records the first use of a token once, with its address, and keeps last-used current", async () => {
+    const created = await createToken(CLI_ACTOR, { name: "ci", scope: "ingest" });
+    await Promise.all([scan(created.token), scan(created.token), scan(created.token)]);
+    const firstUses = await db.auditLog.findMany({ where: { action: "token.first_used", targetId: created.id } });
+    expect(firstUses).toHaveLength(1);
+    expect(firstUses[0]).toMatchObject({ actorLabel: `token ${created.prefix}`, sourceIp: "203.0.113.9" });
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt).not.toBeNull();
+  });
+
+  it("answers 429 with Retry-After once a token is over its per-minute ingest budget", async () => {
+    process.env.INGEST_REQUESTS_PER_MIN = "2";
+    const busy = await token({ name: "busy", scope: "ingest" });
+    const other = await token({ name: "other", scope: "ingest" });
+    expect((await scan(busy)).status).toBe(201);
+    expect((await scan(busy)).status).toBe(200);
+    const limited = await scan(busy);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await limited.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/2 ingest requests per minute/) });
+    // The budget is per token.
+    expect((await scan(other)).status).toBe(200);
+  });
+});
+
+describe("token bindings", () => {
+  it("lets a team-bound token post for its team, but not rescan another team's image", async () => {
+    const storefront = await token({ name: "sf", scope: "ingest", team: "Storefront" });
+    const payments = await token({ name: "pay", scope: "ingest", team: "Payments" });
+    expect((await scan(storefront)).status).toBe(201);
+    const before = await databaseFingerprint();
+    const refused = await scan(payments);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.message).toMatch(/belongs to another team/);
+    expect((await scan(payments, "?team=Storefront")).status).toBe(403);
+    expect(await databaseFingerprint()).toEqual(before);
+    const image = await db.image.findFirstOrThrow({ select: { team: { select: { name: true } } } });
+    expect(image.team?.name).toBe("Storefront");
+  });
+
+  it("keeps a cluster-bound token to its cluster, and a team-bound one off another team's cluster", async () => {
+    const prod = await token({ name: "prod", scope: "ingest", cluster: "prod-eu" });
+    expect((await events(prod, "")).status).toBe(202);
+    expect((await events(prod, "?cluster=staging")).status).toBe(403);
+    await db.cluster.update({ where: { name: "prod-eu" }, data: { team: { connect: { name: "Storefront" } } } });
+    const payments = await token({ name: "pay", scope: "ingest", team: "Payments" });
+    expect((await events(payments, "?cluster=prod-eu")).status).toBe(403);
+    expect((await events(payments, "?cluster=payments-dev")).status).toBe(202);
+  });
+});
