@@ -59,7 +59,7 @@ export async function clusterDetail(scope: Scope, id: string) {
 export async function teamDetail(scope: Scope, id: string) {
   checkId(id, "Team");
   const team = await db.team.findFirst({
-    where: { id, ...teamRowFilter(scope) },
+    where: { AND: [{ id }, teamRowFilter(scope)] },
     select: { id: true, name: true, members: { select: { user: { select: { name: true, email: true, role: true } } } }, _count: { select: { images: true } } },
   });
   if (!team) throw new NotVisible("Team");

@@ -1,0 +1,96 @@
+// Cross-team isolation: an engineer or manager of Payments sees, counts, searches and opens
+// everything of Payments and nothing of Storefront, by any of the data paths the pages use.
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTeam } from "@/lib/admin/teams";
+import { NotVisible } from "@/lib/authz/actor";
+import { scopeOfViewer, type Scope } from "@/lib/authz/policy";
+import { CLI_ACTOR } from "@/lib/authz/actor";
+import { db } from "@/lib/db";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { listImages, imageListQuerySchema } from "@/lib/images/list-images";
+import { loadOverview } from "@/lib/posture/overview";
+import { clusterDetail, findingDetail, imageDetail, teamDetail } from "@/lib/posture/details";
+import { resetDatabase } from "../support/db-state";
+import { fixtureText } from "../support/fixtures";
+
+interface TeamData {
+  teamId: string;
+  imageId: string;
+  findingId: string;
+  clusterId: string;
+  repository: string;
+  openFindings: number;
+}
+
+async function seedTeam(name: string, fixture: string, cluster: string): Promise<TeamData> {
+  const team = await createTeam(CLI_ACTOR, { name });
+  await ingestReport({ body: fixtureText(fixture), context: { format: "auto", team: name, cluster, namespace: name.toLowerCase(), workload: "deployment/api" } });
+  const image = await db.image.findFirstOrThrow({ where: { teamId: team.id }, select: { id: true, repository: { select: { name: true } } } });
+  const finding = await db.finding.findFirstOrThrow({ where: { teamId: team.id }, select: { id: true } });
+  const namespace = await db.namespace.findFirstOrThrow({ where: { name: name.toLowerCase() }, select: { clusterId: true } });
+  await db.namespace.updateMany({ where: { name: name.toLowerCase() }, data: { teamId: team.id } });
+  const openFindings = await db.finding.count({ where: { teamId: team.id, status: "open" } });
+  return { teamId: team.id, imageId: image.id, findingId: finding.id, clusterId: namespace.clusterId, repository: image.repository.name, openFindings };
+}
+
+let payments: TeamData;
+let storefront: TeamData;
+
+beforeAll(async () => {
+  await resetDatabase();
+  payments = await seedTeam("Payments", "trivy/trivy_alpine-310.json", "prod-pay");
+  storefront = await seedTeam("Storefront", "trivy/trivy_debian-buster.json", "prod-shop");
+  expect(payments.openFindings).toBeGreaterThan(0);
+  expect(storefront.openFindings).toBeGreaterThan(0);
+});
+
+const notVisible = (load: Promise<unknown>) => expect(load).rejects.toBeInstanceOf(NotVisible);
+
+describe.each(["engineer", "manager"] as const)("a %s of Payments", (role) => {
+  const scope = (): Scope => scopeOfViewer({ role, teamIds: [payments.teamId] });
+
+  it("lists, searches and counts only Payments", async () => {
+    const all = await listImages(scope(), imageListQuerySchema.parse({}));
+    expect(all.rows.map((r) => r.id)).toEqual([payments.imageId]);
+    expect(all.total).toBe(1);
+    const search = await listImages(scope(), imageListQuerySchema.parse({ q: "debian-buster" }));
+    expect(search.total).toBe(0);
+    expect((await listImages(scopeOfViewer({ role: "admin", teamIds: [] }), imageListQuerySchema.parse({ q: "debian-buster" }))).total).toBe(1);
+    const overview = await loadOverview(scope());
+    expect(Object.values(overview.openBySeverity).reduce((a, b) => a + b, 0)).toBe(payments.openFindings);
+    expect(overview.images).toBe(1);
+    expect(overview.recentScans.every((s) => s.targetName.includes("alpine"))).toBe(true);
+  });
+
+  it("opens Payments' image, finding, cluster and team", async () => {
+    expect((await imageDetail(scope(), payments.imageId)).id).toBe(payments.imageId);
+    expect((await findingDetail(scope(), payments.findingId)).id).toBe(payments.findingId);
+    expect((await clusterDetail(scope(), payments.clusterId)).namespaces.map((n) => n.name)).toEqual(["payments"]);
+    expect((await teamDetail(scope(), payments.teamId)).name).toBe("Payments");
+  });
+
+  it("cannot open anything of Storefront: it is as if it did not exist", async () => {
+    await notVisible(imageDetail(scope(), storefront.imageId));
+    await notVisible(findingDetail(scope(), storefront.findingId));
+    await notVisible(clusterDetail(scope(), storefront.clusterId));
+    await notVisible(teamDetail(scope(), storefront.teamId));
+    await notVisible(imageDetail(scope(), "does-not-exist"));
+  });
+});
+
+describe("a user in no team", () => {
+  it("sees nothing at all", async () => {
+    const scope = scopeOfViewer({ role: "engineer", teamIds: [] });
+    expect((await listImages(scope, imageListQuerySchema.parse({}))).total).toBe(0);
+    expect((await loadOverview(scope)).images).toBe(0);
+  });
+});
+
+describe("a security lead", () => {
+  it("sees every team", async () => {
+    const scope = scopeOfViewer({ role: "security_lead", teamIds: [] });
+    expect((await listImages(scope, imageListQuerySchema.parse({}))).total).toBe(2);
+    expect((await imageDetail(scope, storefront.imageId)).id).toBe(storefront.imageId);
+    expect((await clusterDetail(scope, storefront.clusterId)).name).toBe("prod-shop");
+  });
+});
