@@ -1,0 +1,160 @@
+// The authorization matrix: every page and API route of the app, for every role and every kind
+// of API credential, against the running production build. A route found under app/ without an
+// entry here fails the first test, so nothing new ships unguarded.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { admin, unique } from "./support/admin-cli";
+import { sql } from "./support/db";
+import { discoverRoutes } from "./support/routes";
+import { signIn } from "./support/session";
+
+const ROLES = ["admin", "security_lead", "engineer", "manager"] as const;
+type Role = (typeof ROLES)[number];
+type Viewer = Role | "anonymous";
+/** 200, 404 (hidden, the same as missing), or a redirect to the sign-in page or home. */
+type Outcome = 200 | 404 | "to-login" | "to-home";
+type PageRule = Record<Viewer, Outcome>;
+
+const EVERYONE: PageRule = { anonymous: "to-login", admin: 200, security_lead: 200, engineer: 200, manager: 200 };
+const LEADS: PageRule = { anonymous: "to-login", admin: 200, security_lead: 200, engineer: 404, manager: 404 };
+const ADMINS: PageRule = { anonymous: "to-login", admin: 200, security_lead: 404, engineer: 404, manager: 404 };
+/** Pages of one team's object: [object of the engineer's and manager's team, object of another team]. */
+type ScopedRule = { own: PageRule; other: PageRule };
+const SCOPED: ScopedRule = { own: EVERYONE, other: LEADS };
+
+const PAGES: Record<string, PageRule | ScopedRule> = {
+  "/": EVERYONE,
+  "/login": { anonymous: 200, admin: "to-home", security_lead: "to-home", engineer: "to-home", manager: "to-home" },
+  "/images": EVERYONE,
+  "/images/[id]": SCOPED,
+  "/clusters": EVERYONE,
+  "/clusters/[id]": SCOPED,
+  "/teams": EVERYONE,
+  "/teams/[id]": SCOPED,
+  "/findings": EVERYONE,
+  "/findings/[id]": SCOPED,
+  "/fixes": EVERYONE,
+  "/reports": EVERYONE,
+  "/admin": LEADS,
+  "/admin/audit": LEADS,
+  "/admin/tokens": LEADS,
+  "/admin/users": ADMINS,
+  "/admin/teams": ADMINS,
+};
+
+const CREDENTIALS = ["none", "ingest", "read", "ingest,read", "revoked", "expired", "session"] as const;
+type Credential = (typeof CREDENTIALS)[number];
+type ApiRule = { method: "GET" | "POST"; path: (ids: Ids) => string; body?: string; expect: Record<Credential, number | "2xx"> };
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../fixtures", name), "utf8");
+const INGEST = { none: 401, ingest: "2xx", read: 403, "ingest,read": "2xx", revoked: 401, expired: 401, session: 401 } as const;
+const PUBLIC = { none: 200, ingest: 200, read: 200, "ingest,read": 200, revoked: 200, expired: 200, session: 200 } as const;
+const NOT_EXPOSED = { none: 404, ingest: 404, read: 404, "ingest,read": 404, revoked: 404, expired: 404, session: 404 } as const;
+
+const APIS: Record<string, ApiRule[]> = {
+  "/api/v1/scans": [{ method: "POST", path: (ids) => `/api/v1/scans?team=${ids.teamA}`, body: fixture("trivy/trivy_alpine-310.json"), expect: INGEST }],
+  "/api/v1/runtime-events": [{ method: "POST", path: () => "/api/v1/runtime-events?cluster=matrix", body: fixture("falco/falco-website_misc-alerts.jsonl"), expect: INGEST }],
+  "/api/health": [{ method: "GET", path: () => "/api/health", expect: PUBLIC }],
+  // better-auth is mounted only for the SSO callback; its other endpoints do not exist here.
+  "/api/auth/[...all]": [
+    { method: "GET", path: () => "/api/auth/get-session", expect: NOT_EXPOSED },
+    { method: "POST", path: () => "/api/auth/sign-up/email", body: JSON.stringify({ email: "x@example.com", password: "a sturdy passphrase", name: "x" }), expect: NOT_EXPOSED },
+  ],
+};
+
+interface Ids {
+  teamA: string;
+  own: Record<string, string>;
+  other: Record<string, string>;
+}
+
+const sessions = new Map<Viewer, APIRequestContext>();
+const tokens = new Map<Credential, string>();
+let ids: Ids;
+
+async function signedInRequest(browser: Browser, role: Role, teamA: string): Promise<APIRequestContext> {
+  const email = `${unique(`matrix-${role}`)}@example.com`;
+  admin("create-user", "--email", email, "--password", "matrix-password-1", "--role", role, ...(role === "engineer" || role === "manager" ? ["--team", teamA] : []));
+  const context = await browser.newContext();
+  await signIn(await context.newPage(), email, "matrix-password-1");
+  return context.request;
+}
+
+async function objectsOf(team: string): Promise<Record<string, string>> {
+  const [row] = await sql<{ image: string; finding: string; cluster: string; team: string }>(
+    `SELECT i.id AS image, f.id AS finding, n."clusterId" AS cluster, t.id AS team
+       FROM "Team" t JOIN "Image" i ON i."teamId" = t.id JOIN "Finding" f ON f."imageId" = i.id
+       JOIN "Namespace" n ON n."teamId" = t.id WHERE t.name = $1 LIMIT 1`,
+    [team],
+  );
+  return { "/images/[id]": row.image, "/findings/[id]": row.finding, "/clusters/[id]": row.cluster, "/teams/[id]": row.team };
+}
+
+test.beforeAll(async ({ browser, playwright }) => {
+  const [teamA, teamB] = [unique("TeamA"), unique("TeamB")];
+  for (const team of [teamA, teamB]) {
+    admin("create-team", "--name", team);
+    const token = admin("create-token", "--name", unique("seed"), "--scope", "ingest", "--team", team);
+    const api = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+    const image = `registry.example.com/${team.toLowerCase()}/api:1.0`;
+    const posted = await api.post(`/api/v1/scans?image=${encodeURIComponent(image)}&cluster=${team.toLowerCase()}-prod&namespace=${team.toLowerCase()}&workload=deployment/api`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: fixture("trivy/trivy_fluentd-gems.json"),
+    });
+    expect(posted.status()).toBe(201);
+    await sql(`UPDATE "Namespace" SET "teamId" = (SELECT id FROM "Team" WHERE name = $1) WHERE name = $2`, [team, team.toLowerCase()]);
+    await api.dispose();
+  }
+  ids = { teamA, own: await objectsOf(teamA), other: await objectsOf(teamB) };
+  sessions.set("anonymous", (await browser.newContext()).request);
+  for (const role of ROLES) sessions.set(role, await signedInRequest(browser, role, teamA));
+  for (const scope of ["ingest", "read", "ingest,read"] as const) tokens.set(scope, admin("create-token", "--name", unique(scope), "--scope", scope));
+  tokens.set("revoked", admin("create-token", "--name", unique("revoked"), "--scope", "ingest"));
+  await sql(`UPDATE "ApiToken" SET "revokedAt" = now() WHERE name LIKE 'revoked-%'`);
+  tokens.set("expired", admin("create-token", "--name", unique("expired"), "--scope", "ingest", "--expires-days", "1"));
+  await sql(`UPDATE "ApiToken" SET "expiresAt" = now() - interval '1 second' WHERE name LIKE 'expired-%'`);
+});
+
+test("every page and API route under app/ has an entry in this matrix", () => {
+  const found = discoverRoutes();
+  expect(found.pages).toEqual(Object.keys(PAGES).sort());
+  expect(found.apis).toEqual(Object.keys(APIS).sort());
+});
+
+function outcomeOf(status: number, location: string | undefined): Outcome | number {
+  if (status >= 300 && status < 400 && location) return new URL(location, "http://x").pathname === "/login" ? "to-login" : "to-home";
+  return status;
+}
+
+for (const [route, rule] of Object.entries(PAGES)) {
+  test(`page ${route}`, async () => {
+    const cases = "own" in rule ? (["own", "other"] as const).map((which) => ({ which, expected: rule[which] })) : [{ which: null, expected: rule }];
+    for (const { which, expected } of cases) {
+      const url = which ? route.replace("[id]", ids[which][route]) : route;
+      for (const [viewer, outcome] of Object.entries(expected) as [Viewer, Outcome][]) {
+        const response = await sessions.get(viewer)!.get(url, { maxRedirects: 0 });
+        const got = outcomeOf(response.status(), response.headers().location);
+        expect(got, `${viewer} on ${url}${which ? ` (${which} team)` : ""}`).toBe(outcome);
+      }
+    }
+  });
+}
+
+for (const [route, rules] of Object.entries(APIS)) {
+  test(`API ${route}`, async ({ baseURL }) => {
+    for (const rule of rules) {
+      for (const credential of CREDENTIALS) {
+        const request = sessions.get(credential === "session" ? "admin" : "anonymous")!;
+        const token = tokens.get(credential);
+        const headers: Record<string, string> = { origin: baseURL!, "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+        const response = await request.fetch(rule.path(ids), { method: rule.method, headers, data: rule.body, maxRedirects: 0 });
+        const expected = rule.expect[credential];
+        const label = `${credential} ${rule.method} ${rule.path(ids)}`;
+        if (expected === "2xx") expect(response.status(), label).toBeGreaterThanOrEqual(200);
+        if (expected === "2xx") expect(response.status(), label).toBeLessThan(300);
+        else expect(response.status(), label).toBe(expected);
+      }
+    }
+  });
+}
