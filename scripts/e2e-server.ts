@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     ...IDP_APP_ENV,
     // Low enough for the rate-limit journeys to reach in a few requests.
     SIGN_IN_FAILURES_PER_15_MIN: "3",
+    // Every browser test signs in from 127.0.0.1; the per-address limit has its own integration test.
+    SIGN_IN_ATTEMPTS_PER_IP_PER_MIN: "10000",
     INGEST_REQUESTS_PER_MIN: "100",
   };
   buildIfNeeded(root, env);

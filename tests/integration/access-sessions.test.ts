@@ -21,6 +21,7 @@ beforeEach(async () => {
 afterEach(() => {
   delete process.env.SIGN_IN_FAILURES_PER_15_MIN;
   delete process.env.SESSION_IDLE_MINUTES;
+  delete process.env.SIGN_IN_ATTEMPTS_PER_IP_PER_MIN;
 });
 
 /** Signs in through better-auth and returns the request headers a browser would send next. */
@@ -87,6 +88,14 @@ describe("sign-in rate limit", () => {
     const failures = await db.auditLog.findMany({ where: { action: "auth.sign_in_failed" }, orderBy: { id: "asc" } });
     expect(failures).toHaveLength(8);
     expect(failures.at(-1)).toMatchObject({ actorLabel: "nobody@example.com", sourceIp: "192.0.2.2", details: { reason: "rate limited" } });
+  });
+
+  it("limits attempts per address across emails, and other addresses are not affected", async () => {
+    process.env.SIGN_IN_ATTEMPTS_PER_IP_PER_MIN = "2";
+    expect((await signInWithPassword("a@example.com", "wrong password here", from("192.0.2.50"))).message).toBe("Wrong email or password.");
+    expect((await signInWithPassword("b@example.com", "wrong password here", from("192.0.2.50"))).message).toBe("Wrong email or password.");
+    expect((await signInWithPassword(EMAIL, PASSWORD, from("192.0.2.50"))).message).toMatch(/^Too many sign-in attempts/);
+    expect((await signInWithPassword(EMAIL, PASSWORD, from("192.0.2.51"))).ok).toBe(true);
   });
 
   it("forgets failures after a successful sign-in", async () => {
