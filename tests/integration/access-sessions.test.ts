@@ -92,9 +92,10 @@ describe("sign-in rate limit", () => {
 
   it("limits attempts per address across emails, and other addresses are not affected", async () => {
     process.env.SIGN_IN_ATTEMPTS_PER_IP_PER_MIN = "2";
-    expect((await signInWithPassword("a@example.com", "wrong password here", from("192.0.2.50"))).message).toBe("Wrong email or password.");
-    expect((await signInWithPassword("b@example.com", "wrong password here", from("192.0.2.50"))).message).toBe("Wrong email or password.");
-    expect((await signInWithPassword(EMAIL, PASSWORD, from("192.0.2.50"))).message).toMatch(/^Too many sign-in attempts/);
+    const wrong = { ok: false, message: "Wrong email or password." };
+    expect(await signInWithPassword("a@example.com", "wrong password here", from("192.0.2.50"))).toEqual(wrong);
+    expect(await signInWithPassword("b@example.com", "wrong password here", from("192.0.2.50"))).toEqual(wrong);
+    expect(await signInWithPassword(EMAIL, PASSWORD, from("192.0.2.50"))).toEqual({ ok: false, message: expect.stringMatching(/^Too many sign-in attempts/) });
     expect((await signInWithPassword(EMAIL, PASSWORD, from("192.0.2.51"))).ok).toBe(true);
   });
 
