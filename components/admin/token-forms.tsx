@@ -8,6 +8,7 @@ export function CreateTokenForm({ teams, clusters }: { teams: string[]; clusters
   return (
     <ActionForm
       action={createTokenAction}
+      resetOnSuccess
       className="flex flex-wrap items-end gap-3"
       renderResult={(state) =>
         state.secret && (

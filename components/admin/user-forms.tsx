@@ -15,7 +15,7 @@ type Team = { id: string; name: string };
 
 export function CreateUserForm({ teams }: { teams: Team[] }) {
   return (
-    <ActionForm action={createUserAction} className="flex flex-wrap items-end gap-3">
+    <ActionForm action={createUserAction} className="flex flex-wrap items-end gap-3" resetOnSuccess>
       <label className={label}>
         Email
         <input name="email" type="email" required className={input} />

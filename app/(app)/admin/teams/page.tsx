@@ -14,7 +14,7 @@ export default async function TeamsAdminPage() {
     <div className="flex flex-col gap-6">
       <section className={`${card} p-5`}>
         <h2 className="mb-3 font-semibold text-slate-900">New team</h2>
-        <ActionForm action={createTeamAction} className="flex flex-wrap items-end gap-3">
+        <ActionForm action={createTeamAction} className="flex flex-wrap items-end gap-3" resetOnSuccess>
           <label className={label}>
             Name
             <input name="name" required maxLength={100} className={input} />
