@@ -54,7 +54,9 @@ test("an admin manages people and tokens from /admin, and the audit log shows it
   const secret = (await page.getByTestId("new-token").innerText()).trim();
   expect(secret).toMatch(/^pcl_[A-Za-z0-9_-]{43}$/);
   await page.screenshot({ path: "test-results/screenshots/admin-token-created.png", fullPage: true });
-  const post = () => request.post("/api/v1/scans", { headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, data: Buffer.from(trivy) });
+  // Its own image: the same fixture posted by other tests belongs to their teams.
+  const image = encodeURIComponent(`registry.example.com/${name}/app:1.0`);
+  const post = () => request.post(`/api/v1/scans?image=${image}`, { headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, data: Buffer.from(trivy) });
   expect((await post()).status()).toBe(201);
   await page.reload();
   expect(await page.content()).not.toContain(secret);
