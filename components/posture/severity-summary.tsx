@@ -20,13 +20,3 @@ export function SeveritySummary({ counts, fixable }: { counts: Record<Severity, 
     </dl>
   );
 }
-
-/** A titled white panel. */
-export function Panel({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-      <h2 className="mb-3 font-semibold text-slate-900">{title}</h2>
-      {children}
-    </section>
-  );
-}

@@ -76,13 +76,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               <tr key={row.id}>
                 <td className={`${td} whitespace-nowrap tabular-nums`}>{row.at.toISOString().replace("T", " ").slice(0, 19)}</td>
                 <td className={`${td} font-mono text-xs`}>{row.action}</td>
-                <td className={`${td} break-all`}>{row.actorLabel}</td>
+                <td className={`${td} min-w-52 [overflow-wrap:anywhere]`}>{row.actorLabel}</td>
                 <td className={`${td} text-xs`}>
                   {row.targetType ?? "—"}
                   {row.targetId && <div className="font-mono text-[11px] text-slate-400">{row.targetId}</div>}
                 </td>
                 <td className={`${td} font-mono text-xs`}>{row.sourceIp ?? "—"}</td>
-                <td className={`${td} min-w-80 text-xs text-slate-600`}>
+                <td className={`${td} min-w-72 text-xs text-slate-600`}>
                   <AuditDetails details={row.details} />
                 </td>
               </tr>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Panel } from "@/components/ui/panel";
 import { ActionForm } from "@/components/admin/action-form";
 import { button, card, input, label, table, td, th } from "@/components/admin/ui";
 import { createTeamAction } from "@/app/(app)/admin/actions";
@@ -12,8 +13,7 @@ export default async function TeamsAdminPage() {
   const teams = await listTeams(viewer);
   return (
     <div className="flex flex-col gap-6">
-      <section className={`${card} p-5`}>
-        <h2 className="mb-3 font-semibold text-slate-900">New team</h2>
+      <Panel title="New team">
         <ActionForm action={createTeamAction} className="flex flex-wrap items-end gap-3" resetOnSuccess>
           <label className={label}>
             Name
@@ -21,7 +21,7 @@ export default async function TeamsAdminPage() {
           </label>
           <button type="submit" className={button}>Create team</button>
         </ActionForm>
-      </section>
+      </Panel>
       <div className={card}>
         <table className={table}>
           <thead className="bg-slate-50">

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Panel } from "@/components/ui/panel";
 import { CreateTokenForm, RevokeTokenForm } from "@/components/admin/token-forms";
 import { card, table, td, th } from "@/components/admin/ui";
 import { requirePermission } from "@/lib/auth/viewer";
@@ -19,10 +20,9 @@ export default async function TokensPage() {
   const now = new Date();
   return (
     <div className="flex flex-col gap-6">
-      <section className={`${card} p-5`}>
-        <h2 className="mb-3 font-semibold text-slate-900">New API token</h2>
+      <Panel title="New API token">
         <CreateTokenForm teams={options.teams} clusters={options.clusters} />
-      </section>
+      </Panel>
       <div className={card}>
         <table className={table}>
           <thead className="bg-slate-50">

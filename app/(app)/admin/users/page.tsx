@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Panel } from "@/components/ui/panel";
 import { AccountForms, CreateUserForm, RoleForm, TeamsForm } from "@/components/admin/user-forms";
 import { card, table, td, th } from "@/components/admin/ui";
 import { requirePermission } from "@/lib/auth/viewer";
@@ -14,10 +15,9 @@ export default async function UsersPage() {
   const now = new Date();
   return (
     <div className="flex flex-col gap-6">
-      <section className={`${card} p-5`}>
-        <h2 className="mb-3 font-semibold text-slate-900">New user</h2>
+      <Panel title="New user">
         <CreateUserForm teams={teams} />
-      </section>
+      </Panel>
       <div className={card}>
         <table className={table}>
           <thead className="bg-slate-50">

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { Panel, SeveritySummary } from "@/components/posture/severity-summary";
+import { SeveritySummary } from "@/components/posture/severity-summary";
+import { Panel } from "@/components/ui/panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";

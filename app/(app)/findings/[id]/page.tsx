@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Panel } from "@/components/posture/severity-summary";
+import { Panel } from "@/components/ui/panel";
 import { SeverityCount, severityLabel } from "@/components/ui/severity";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Panel, SeveritySummary } from "@/components/posture/severity-summary";
+import { SeveritySummary } from "@/components/posture/severity-summary";
+import { Panel } from "@/components/ui/panel";
 import { SeverityCount } from "@/components/ui/severity";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";

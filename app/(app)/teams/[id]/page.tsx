@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { Panel, SeveritySummary } from "@/components/posture/severity-summary";
+import { SeveritySummary } from "@/components/posture/severity-summary";
+import { Panel } from "@/components/ui/panel";
 import { roleLabel } from "@/components/shell/app-shell";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
