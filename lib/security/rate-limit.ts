@@ -17,12 +17,20 @@ export class RateLimited extends Error {
 
 const cache = new Map<string, RateLimiterPostgres>();
 
+/**
+ * The pool, minus prepared-statement names: the embedded database serves every pool connection
+ * from one backend session, where a name prepared on one connection collides on the next.
+ */
+const unnamedStatements = {
+  query: (q: { text: string; values?: unknown[] }) => sqlPool().query({ text: q.text, values: q.values }),
+};
+
 /** One limiter per (purpose, points, window); the table comes from a migration. */
 function limiter(keyPrefix: string, points: number, duration: number): RateLimiterPostgres {
   const id = `${keyPrefix}:${points}:${duration}`;
   let found = cache.get(id);
   if (!found) {
-    found = new RateLimiterPostgres({ storeClient: sqlPool(), tableName: "rate_limits", tableCreated: true, keyPrefix, points, duration });
+    found = new RateLimiterPostgres({ storeClient: unnamedStatements, storeType: "pool", tableName: "rate_limits", tableCreated: true, keyPrefix, points, duration });
     cache.set(id, found);
   }
   return found;
