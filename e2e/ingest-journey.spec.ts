@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { admin, unique } from "./support/admin-cli";
 import { signIn } from "./support/session";
+import { generateTrivyReport } from "../bench/report-generator";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../fixtures/trivy", name), "utf8");
 
@@ -72,4 +73,18 @@ test("an engineer sees only the images of their own teams", async ({ page, reque
   await expect(page.getByText(`${prefix}/ours`)).toBeVisible();
   await expect(page.getByText(`${prefix}/not-ours`)).toHaveCount(0);
   await expect(page.getByText("1–1 of 1")).toBeVisible();
+});
+
+test("a report over 10 MiB reaches the ingest API whole (no proxy in front of it buffers or cuts it)", async ({ request }) => {
+  const token = admin("create-token", "--name", unique("big"), "--scope", "ingest");
+  const image = `registry.example.com/${unique("big")}/app:1.0`;
+  const report = generateTrivyReport(path.join(import.meta.dirname, "../fixtures"), image, 5000);
+  expect(report.body.length).toBeGreaterThan(12 * 1024 * 1024);
+  const response = await request.post("/api/v1/scans", {
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    data: Buffer.from(report.body),
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  expect((await response.json()).findings.total).toBe(5000);
+  expect(response.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
 });

@@ -17,8 +17,6 @@ export function contentSecurityPolicy(nonce: string, development: boolean): stri
   ].join("; ");
 }
 
-/** API responses are data, never documents: nothing may run or frame them. */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
