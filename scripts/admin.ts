@@ -4,15 +4,19 @@
 import { parseArgs } from "node:util";
 import { InvalidInput as CommandError, ROLES } from "@/lib/admin/input";
 import { createTeam } from "@/lib/admin/teams";
-import { createToken } from "@/lib/admin/tokens";
-import { createUser } from "@/lib/admin/users";
+import { createToken, listTokens, revokeToken, tokenIdByPrefix } from "@/lib/admin/tokens";
+import { createUser, setDisabled, userIdByEmail } from "@/lib/admin/users";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { disconnectDb } from "@/lib/db";
 
 const USAGE = `usage: npm run admin -- <command> [options]
   create-user  --email E --password P --role ${ROLES.join("|")} [--team T]... [--name N]
   create-team  --name T
-  create-token --name N --scope ingest|read|ingest,read [--team T] [--cluster C] [--expires-days D]`;
+  create-token --name N --scope ingest|read|ingest,read [--team T] [--cluster C] [--expires-days D]
+  list-tokens
+  revoke-token --prefix P
+  disable-user --email E      (also ends all of their sessions)
+  enable-user  --email E`;
 
 const options = {
   email: { type: "string" },
@@ -23,6 +27,7 @@ const options = {
   scope: { type: "string" },
   cluster: { type: "string" },
   "expires-days": { type: "string" },
+  prefix: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -70,8 +75,30 @@ async function run(argv: string[]): Promise<void> {
       console.log(created.token);
       return;
     }
+    case "list-tokens": {
+      const now = new Date();
+      for (const t of await listTokens(CLI_ACTOR)) {
+        const state = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active";
+        const bound = t.team ? `team ${t.team.name}` : t.cluster ? `cluster ${t.cluster.name}` : "unbound";
+        console.log([t.prefix, t.name, t.scopes.join(","), bound, state, `last used ${t.lastUsedAt?.toISOString() ?? "never"}`].join("\t"));
+      }
+      return;
+    }
+    case "revoke-token": {
+      const prefix = required("prefix") as string;
+      await revokeToken(CLI_ACTOR, await tokenIdByPrefix(prefix));
+      console.log(`revoked token ${prefix}`);
+      return;
+    }
+    case "disable-user":
+    case "enable-user": {
+      const email = required("email") as string;
+      await setDisabled(CLI_ACTOR, await userIdByEmail(email), command === "disable-user");
+      console.log(`${command === "disable-user" ? "disabled (and signed out everywhere)" : "enabled"} ${email}`);
+      return;
+    }
     default:
-      throw new CommandError(`unknown command: ${command} (create-user, create-team, create-token)`);
+      throw new CommandError(`unknown command: ${command} (see npm run admin -- --help)`);
   }
 }
 

@@ -80,3 +80,11 @@ export async function tokenBindingOptions(actor: Actor): Promise<{ teams: string
   ]);
   return { teams: teams.map((t) => t.name), clusters: clusters.map((c) => c.name) };
 }
+
+/** The CLI names a token by its visible prefix. */
+export async function tokenIdByPrefix(prefix: string): Promise<string> {
+  const tokens = await db.apiToken.findMany({ where: { prefix: prefix.replace(/…$/, "") }, select: { id: true }, take: 2 });
+  if (tokens.length === 0) throw new InvalidInput(`no token with prefix ${prefix} (see list-tokens)`);
+  if (tokens.length > 1) throw new InvalidInput(`several tokens have prefix ${prefix}; revoke it in /admin/tokens`);
+  return tokens[0].id;
+}

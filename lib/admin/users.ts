@@ -132,3 +132,10 @@ export async function resetPassword(actor: Actor, userId: string, password: stri
     await recordAudit({ ...auditActor(actor), action: "user.password_reset", targetType: "user", targetId: user.id, details: { email: user.email } }, tx);
   });
 }
+
+/** The CLI names a user by email. */
+export async function userIdByEmail(email: string): Promise<string> {
+  const user = await db.user.findUnique({ where: { email: check(emailField, email) }, select: { id: true } });
+  if (!user) throw new InvalidInput(`no user with email ${email}`);
+  return user.id;
+}

@@ -54,6 +54,24 @@ describe("npm run admin", () => {
     expect(await verifyApiToken(token)).toMatchObject({ scopes: expect.arrayContaining(["ingest", "read"]) });
   });
 
+  it("lists tokens, revokes one by its prefix, and disables and enables a user", async () => {
+    const token = (await admin("create-token", "--name", "to-revoke", "--scope", "ingest")).stdout.trim().split("\n").at(-1)!;
+    const prefix = token.slice(0, 12);
+    const listed = await admin("list-tokens");
+    expect(listed.stdout).toMatch(new RegExp(`^${prefix}\tto-revoke\tingest\tunbound\tactive\tlast used never$`, "m"));
+    expect((await admin("revoke-token", "--prefix", prefix)).code).toBe(0);
+    expect(await verifyApiToken(token)).toBeNull();
+    expect((await admin("list-tokens")).stdout).toMatch(new RegExp(`^${prefix}\tto-revoke\t.*\trevoked\t`, "m"));
+
+    const pat = await db.user.findUniqueOrThrow({ where: { email: "pat@example.com" } });
+    await db.session.create({ data: { userId: pat.id, token: "cli-test-session", expiresAt: new Date(Date.now() + 3_600_000) } });
+    expect((await admin("disable-user", "--email", "pat@example.com")).code).toBe(0);
+    expect(await db.user.findUniqueOrThrow({ where: { id: pat.id } })).toMatchObject({ disabledAt: expect.any(Date) });
+    expect(await db.session.count({ where: { userId: pat.id } })).toBe(0);
+    expect((await admin("enable-user", "--email", "pat@example.com")).code).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: pat.id } })).disabledAt).toBeNull();
+  });
+
   it.each([
     [["create-user", "--email", "x@example.com", "--password", "short", "--role", "admin"], /at least 12 characters/],
     [["create-user", "--email", "x@example.com", "--password", "long-enough-pw", "--role", "owner"], /role must be one of/],
@@ -66,6 +84,8 @@ describe("npm run admin", () => {
     [["create-token", "--name", "t", "--scope", "read", "--expires-days", "soon"], /whole number|expires-days/],
     [["create-token", "--name", "t", "--scope", "read", "--team", "Payments", "--cluster", "prod"], /not both/],
     [["delete-everything"], /unknown command/],
+    [["revoke-token", "--prefix", "pcl_nothing"], /no token with prefix/],
+    [["disable-user", "--email", "ghost@example.com"], /no user with email/],
     [["create-team", "--colour", "red"], /Unknown option/],
   ])("exits non-zero with a one-line reason for %j", async (args, reason) => {
     const usersBefore = await db.user.count();
