@@ -14,6 +14,7 @@ const envSchema = z.object({
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   SIGN_IN_ATTEMPTS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(30),
   INGEST_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(120),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -30,6 +31,8 @@ export type Env = {
   /** Where users reach the app; https here makes session cookies Secure. */
   publicUrl: string;
   production: boolean;
+  /** How many reverse proxies in front append to X-Forwarded-For (see lib/api/client-ip.ts). */
+  trustedProxyHops: number;
   session: { idleMs: number; maxMs: number };
   limits: { signInFailuresPer15Min: number; signInAttemptsPerIpPerMin: number; ingestRequestsPerMin: number };
   /** Single sign-on is on when issuer, client id and secret are all set. */
@@ -60,6 +63,7 @@ export function env(): Env {
     ingestBodyLimitBytes: Math.floor(parsed.data.INGEST_BODY_LIMIT_MB * mib),
     publicUrl: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
     production: process.env.NODE_ENV === "production",
+    trustedProxyHops: parsed.data.TRUSTED_PROXY_HOPS,
     session: { idleMs: parsed.data.SESSION_IDLE_MINUTES * 60_000, maxMs: parsed.data.SESSION_MAX_HOURS * 3_600_000 },
     limits: {
       signInFailuresPer15Min: parsed.data.SIGN_IN_FAILURES_PER_15_MIN,
