@@ -44,3 +44,14 @@ test("someone whose groups map to no role is turned away and the refusal is audi
   expect(entry.details.reason).toBe("no mapped role");
   await page.screenshot({ path: "test-results/screenshots/sso-refused.png" });
 });
+
+test("an unverified email at the provider cannot take over the local account with that email", async ({ page }) => {
+  admin("create-user", "--email", "local-admin@idp.test", "--password", "sturdy-passphrase-9", "--role", "admin");
+  await ssoSignIn(page, "sso-impostor");
+  await expect(page).toHaveURL(/\/login/);
+  expect((await page.request.get("/", { maxRedirects: 0 })).status()).toBe(307);
+  const accounts = await sql<{ providerId: string; role: string }>(
+    `SELECT a."providerId", u.role FROM "Account" a JOIN "User" u ON u.id = a."userId" WHERE u.email = 'local-admin@idp.test'`,
+  );
+  expect(accounts).toEqual([{ providerId: "credential", role: "admin" }]);
+});

@@ -8,11 +8,20 @@ export const IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 3211);
 export const IDP_ISSUER = `http://127.0.0.1:${IDP_PORT}`;
 export const IDP_CLIENT = { id: "portcullis-e2e", secret: "e2e-client-secret-e2e-client-secret" };
 
-/** Provider groups of each test person (login name → groups). */
-export const IDP_PEOPLE: Record<string, string[]> = {
-  "sso-lead": ["idp-security", "idp-everyone"],
-  "sso-dev": ["idp-developers", "idp-payments", "idp-everyone"],
-  "sso-nobody": ["idp-everyone", "idp-payments"],
+interface Person {
+  groups: string[];
+  /** Defaults to <login>@idp.test, verified. */
+  email?: string;
+  emailVerified?: boolean;
+}
+
+/** The test people (login name → what the provider says about them). */
+export const IDP_PEOPLE: Record<string, Person> = {
+  "sso-lead": { groups: ["idp-security", "idp-everyone"] },
+  "sso-dev": { groups: ["idp-developers", "idp-payments", "idp-everyone"] },
+  "sso-nobody": { groups: ["idp-everyone", "idp-payments"] },
+  // Claims a local admin's address that the provider never verified.
+  "sso-impostor": { groups: ["idp-developers"], email: "local-admin@idp.test", emailVerified: false },
 };
 
 /** The app's mapping for these groups (what an operator would put in its environment). */
@@ -42,7 +51,10 @@ export function startIdentityProvider(appOrigin: string): Promise<http.Server> {
       if (!(sub in IDP_PEOPLE)) return undefined;
       return {
         accountId: sub,
-        claims: async () => ({ sub, email: `${sub}@idp.test`, email_verified: true, name: sub, groups: IDP_PEOPLE[sub] }),
+        claims: async () => {
+          const person = IDP_PEOPLE[sub];
+          return { sub, email: person.email ?? `${sub}@idp.test`, email_verified: person.emailVerified ?? true, name: sub, groups: person.groups };
+        },
       };
     },
     cookies: { keys: ["e2e-idp-cookie-key-e2e-idp-cookie-key"] },

@@ -31,8 +31,7 @@ function ssoPlugin(oidc: OidcEnv) {
         clientSecret: oidc.clientSecret,
         scopes: ["openid", "email", "profile"],
         pkce: true,
-        // Email is the account key across local and SSO sign-in; the provider vouches for it.
-        mapProfileToUser: (profile) => ({ emailVerified: true, name: String(profile.name ?? profile.email ?? "") }),
+        mapProfileToUser: (profile) => ({ name: String(profile.name ?? profile.email ?? "") }),
       },
     ],
   });
@@ -51,7 +50,10 @@ function createAuth() {
     user: { additionalFields: { role: { type: "string", input: false } } },
     // Absolute lifetime here; the idle limit is checked per request (lib/auth/viewer.ts).
     session: { expiresIn: Math.floor(session.maxMs / 1000), disableSessionRefresh: true },
-    account: { accountLinking: { enabled: true, trustedProviders: [SSO_PROVIDER_ID] } },
+    // An SSO sign-in joins the local account of the same email only when the provider says it
+    // verified that email (email_verified), so a provider that lets people pick any address
+    // cannot be used to take over a local admin.
+    account: { accountLinking: { enabled: true } },
     advanced: { useSecureCookies: publicUrl.startsWith("https://"), cookiePrefix: "portcullis" },
     onAPIError: { errorURL: "/login" },
     databaseHooks: {
