@@ -20,6 +20,7 @@ const envSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
   OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  OIDC_SCOPES: z.string().min(1).default("openid email profile"),
   OIDC_ROLE_MAP: z.string().default(""),
   OIDC_TEAM_MAP: z.string().default(""),
 });
@@ -45,6 +46,7 @@ export interface OidcEnv {
   clientSecret: string;
   name: string;
   groupsClaim: string;
+  scopes: string[];
   /** "group=role,..." and "group=Team name,...": which provider groups grant which role and teams. */
   roleMap: string;
   teamMap: string;
@@ -80,5 +82,5 @@ function oidcEnv(e: z.infer<typeof envSchema>): OidcEnv | null {
   if (!issuer || !clientId || !clientSecret) {
     throw new Error("Invalid environment: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together");
   }
-  return { issuer, clientId, clientSecret, name: e.OIDC_NAME, groupsClaim: e.OIDC_GROUPS_CLAIM, roleMap: e.OIDC_ROLE_MAP, teamMap: e.OIDC_TEAM_MAP };
+  return { issuer, clientId, clientSecret, name: e.OIDC_NAME, groupsClaim: e.OIDC_GROUPS_CLAIM, scopes: e.OIDC_SCOPES.split(/[\s,]+/).filter(Boolean), roleMap: e.OIDC_ROLE_MAP, teamMap: e.OIDC_TEAM_MAP };
 }

@@ -29,7 +29,7 @@ function ssoPlugin(oidc: OidcEnv) {
         requireIdTokenVerification: true,
         clientId: oidc.clientId,
         clientSecret: oidc.clientSecret,
-        scopes: ["openid", "email", "profile"],
+        scopes: oidc.scopes,
         pkce: true,
         mapProfileToUser: (profile) => ({ name: String(profile.name ?? profile.email ?? "") }),
       },
