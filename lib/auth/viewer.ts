@@ -2,6 +2,7 @@
 // Pages call requireViewer / requirePermission; everything they load is then scoped by the viewer.
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { auth } from "@/lib/auth/auth";
 import { needsTouch, sessionExpired } from "@/lib/auth/session-policy";
 import { clientIp } from "@/lib/api/client-ip";
@@ -38,9 +39,8 @@ export async function viewerFromHeaders(requestHeaders: Headers, now = new Date(
   };
 }
 
-export async function getViewer(): Promise<Viewer | null> {
-  return viewerFromHeaders(await headers());
-}
+/** Once per request: the layout and the page both ask, the session is looked up once. */
+export const getViewer = cache(async (): Promise<Viewer | null> => viewerFromHeaders(await headers()));
 
 /** For every page but /login: the viewer, or a redirect to sign in. */
 export async function requireViewer(): Promise<Viewer> {
