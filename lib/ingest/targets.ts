@@ -78,7 +78,8 @@ export async function resolveTarget(r: Resolution, target: ReportTarget): Promis
 async function resolveArtifact(r: Resolution, target: ArtifactTargetInfo): Promise<ResolvedTarget> {
   const owner = await r.sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Finding" WHERE "targetKey" = $1 AND "teamId" IS NOT NULL LIMIT 1`, [`artifact:${target.name}`]);
   assertBoundTeamMayTouch(r, owner.rows[0]?.teamId, target.name);
-  const teamId = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace });
+  const teamId =
+    r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace }) ?? owner.rows[0]?.teamId ?? null;
   return { targetKey: `artifact:${target.name}`, kind: "artifact", label: target.name, imageId: null, clusterId: null, teamId };
 }
 
@@ -92,7 +93,7 @@ async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<Res
      ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
     [target.repository, teamId],
   );
-  const image = await sql.query<{ id: string }>(
+  const image = await sql.query<{ id: string; teamId: string | null }>(
     `INSERT INTO "Image" (id, "identityKey", "repositoryId", digest, "configId", tags, "osFamily", "osName", "osEndOfLife", "sizeBytes",
        "teamId", "firstSeenAt", "lastScannedAt")
      VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz)
@@ -101,8 +102,8 @@ async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<Res
        tags = ARRAY(SELECT DISTINCT unnest("Image".tags || EXCLUDED.tags)),
        "osFamily" = COALESCE(EXCLUDED."osFamily", "Image"."osFamily"), "osName" = COALESCE(EXCLUDED."osName", "Image"."osName"),
        "osEndOfLife" = EXCLUDED."osEndOfLife", "sizeBytes" = COALESCE(EXCLUDED."sizeBytes", "Image"."sizeBytes"),
-       "teamId" = EXCLUDED."teamId", "lastScannedAt" = EXCLUDED."lastScannedAt"
-     RETURNING id`,
+       "teamId" = COALESCE(EXCLUDED."teamId", "Image"."teamId"), "lastScannedAt" = EXCLUDED."lastScannedAt"
+     RETURNING id, "teamId"`,
     [
       imageIdentityKey(target),
       repository.rows[0].id,
@@ -117,8 +118,9 @@ async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<Res
       now.toISOString(),
     ],
   );
-  const imageId = image.rows[0].id;
-  return { targetKey: `image:${imageId}`, kind: "image", label: imageLabel(target), imageId, clusterId: null, teamId };
+  // A scan that names no team (and matches no ownership rule) keeps the image's team.
+  const { id: imageId, teamId: owner } = image.rows[0];
+  return { targetKey: `image:${imageId}`, kind: "image", label: imageLabel(target), imageId, clusterId: null, teamId: owner };
 }
 
 export async function upsertCluster(sql: Sql, rules: Rule[], name: string): Promise<{ id: string; teamId: string | null }> {

@@ -70,6 +70,20 @@ describe("API tokens", () => {
   });
 });
 
+describe("ownership across rescans", () => {
+  it("keeps an image and its findings with their team when a later scan names no team", async () => {
+    const ci = await token({ name: "ci", scope: "ingest" });
+    expect((await scan(ci, "?team=Payments")).status).toBe(201);
+    const rescan = await scan(ci);
+    expect(rescan.status).toBe(201);
+    expect((await rescan.json()).findings.unchanged).toBeGreaterThan(0);
+    const image = await db.image.findFirstOrThrow({ select: { team: { select: { name: true } } } });
+    expect(image.team?.name).toBe("Payments");
+    const teams = await db.finding.findMany({ distinct: ["teamId"], select: { team: { select: { name: true } } } });
+    expect(teams.map((f) => f.team?.name)).toEqual(["Payments"]);
+  });
+});
+
 describe("token bindings", () => {
   it("lets a team-bound token post for its team, but not rescan another team's image", async () => {
     const storefront = await token({ name: "sf", scope: "ingest", team: "Storefront" });
