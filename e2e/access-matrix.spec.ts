@@ -39,6 +39,7 @@ const PAGES: Record<string, PageRule | ScopedRule> = {
   "/admin": LEADS,
   "/admin/audit": LEADS,
   "/admin/tokens": LEADS,
+  "/admin/policy": LEADS,
   "/admin/users": ADMINS,
   "/admin/teams": ADMINS,
 };

@@ -80,3 +80,31 @@ test("an admin manages people and tokens from /admin, and the audit log shows it
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByRole("row").filter({ hasText: `token ${secret.slice(0, 12)}` })).toHaveCount(1);
 });
+
+test("a security lead sets SLA days and an ownership rule that new scans follow", async ({ page, request }) => {
+  const lead = `${unique("lead")}@example.com`;
+  admin("create-user", "--email", lead, "--password", "lead-password-12", "--role", "security_lead");
+  const team = unique("Billing");
+  admin("create-team", "--name", team);
+  await signIn(page, lead, "lead-password-12");
+  await page.goto("/admin/policy");
+  await page.getByLabel("Critical").fill("5");
+  await page.getByRole("button", { name: "Save SLA" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "SLA days saved." })).toBeVisible();
+
+  const prefix = `registry.example.com/${team.toLowerCase()}/`;
+  await page.getByLabel("Team").selectOption(team);
+  await page.getByLabel("Repository prefix").fill(prefix);
+  await page.getByRole("button", { name: "Add rule" }).click();
+  await expect(page.getByRole("row").filter({ hasText: prefix })).toContainText(team);
+  await page.screenshot({ path: "test-results/screenshots/admin-policy.png", fullPage: true });
+
+  const token = admin("create-token", "--name", unique("ci"), "--scope", "ingest");
+  const posted = await request.post(`/api/v1/scans?image=${encodeURIComponent(`${prefix}invoices:3.0`)}`, {
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    data: Buffer.from(trivy),
+  });
+  expect(posted.status()).toBe(201);
+  await page.goto(`/images?q=${encodeURIComponent(`${prefix}invoices`)}`);
+  await expect(page.getByRole("row").filter({ hasText: `${prefix}invoices` })).toContainText(team);
+});

@@ -3,6 +3,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { InvalidInput } from "@/lib/admin/input";
 import { adminSummary } from "@/lib/admin/summary";
+import { createOwnershipRule, deleteOwnershipRule, loadPolicy, setSlaDays } from "@/lib/admin/policy";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { fixtureText } from "../support/fixtures";
 import { createTeam, listTeams } from "@/lib/admin/teams";
 import { createToken, listTokens, revokeToken } from "@/lib/admin/tokens";
 import { changeRole, createUser, listUsers, resetPassword, setDisabled, setTeams } from "@/lib/admin/users";
@@ -32,7 +35,10 @@ const MATRIX: Record<string, Record<Role, boolean>> = {
   "users, teams, memberships": { admin: true, security_lead: false, engineer: false, manager: false },
   "API tokens": { admin: true, security_lead: true, engineer: false, manager: false },
   "audit log": { admin: true, security_lead: true, engineer: false, manager: false },
+  "SLA policy, ownership rules": { admin: true, security_lead: true, engineer: false, manager: false },
 };
+
+const SLA = { critical: 7, high: 30, medium: 90, low: 180, unknown: 365 };
 
 async function attempt(work: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -72,6 +78,16 @@ describe.each(["admin", "security_lead", "engineer", "manager"] as const)("as %s
     expect(token).toBe(MATRIX["API tokens"][role]);
     const audit = [await attempt(() => listAudit(actor, auditFilters.parse({}))), await attempt(() => adminSummary(actor))];
     expect(new Set(audit)).toEqual(new Set([MATRIX["audit log"][role]]));
+    const policy = [
+      await attempt(() => loadPolicy(actor)),
+      await attempt(() => setSlaDays(actor, SLA)),
+      await attempt(async () => {
+        await createOwnershipRule(actor, { team: "Payments", repositoryPrefix: `registry.example.com/${role}/` });
+        const { rules } = await loadPolicy(CLI_ACTOR);
+        await deleteOwnershipRule(actor, rules[0].id);
+      }),
+    ];
+    expect(new Set(policy)).toEqual(new Set([MATRIX["SLA policy, ownership rules"][role]]));
   });
 });
 
@@ -123,6 +139,24 @@ describe("what admin changes record and refuse", () => {
     await expect(db.auditLog.update({ where: { id: entry.id }, data: { action: "nothing.happened" } })).rejects.toThrow(/append-only/);
     await expect(db.auditLog.delete({ where: { id: entry.id } })).rejects.toThrow(/append-only/);
     expect((await db.auditLog.findUniqueOrThrow({ where: { id: entry.id } })).action).toBe(entry.action);
+  });
+
+  it("audits SLA changes and ownership rules, and new scans follow the rules", async () => {
+    const lead = await actorFor("security_lead");
+    await setSlaDays(lead, { ...SLA, critical: "3" });
+    const entry = await db.auditLog.findFirstOrThrow({ where: { action: "policy.sla_changed" } });
+    expect(entry).toMatchObject({ actorLabel: lead.email, details: { from: { critical: 7 }, to: { critical: 3 } } });
+    expect((await db.slaPolicy.findUniqueOrThrow({ where: { severity: "critical" } })).days).toBe(3);
+    await expect(setSlaDays(lead, { ...SLA, high: "0" })).rejects.toThrow(/high: at least 1 day/);
+    await setSlaDays(lead, { ...SLA, critical: "3", unknown: "" });
+    expect(await db.slaPolicy.findUnique({ where: { severity: "unknown" } })).toBeNull();
+    await expect(createOwnershipRule(lead, { team: "Payments", repositoryPrefix: "ghcr.io/", clusterName: "prod" })).rejects.toThrow(/not both/);
+
+    await createOwnershipRule(lead, { team: "Payments", repositoryPrefix: "ghcr.io/aquasecurity/" });
+    await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.json"), context: { format: "auto" } });
+    const image = await db.image.findFirstOrThrow({ select: { team: { select: { name: true } } } });
+    expect(image.team?.name).toBe("Payments");
+    expect((await db.auditLog.findMany({ where: { action: { startsWith: "policy." } } })).map((e) => e.action)).toEqual(["policy.sla_changed", "policy.sla_changed", "policy.ownership_rule_created"]);
   });
 
   it("filters the audit log by action, actor and day", async () => {

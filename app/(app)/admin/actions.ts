@@ -4,6 +4,7 @@
 import { revalidatePath } from "next/cache";
 import { InvalidInput } from "@/lib/admin/input";
 import type { FormState } from "@/lib/admin/form-state";
+import { createOwnershipRule, deleteOwnershipRule, setSlaDays } from "@/lib/admin/policy";
 import { createTeam } from "@/lib/admin/teams";
 import { createToken, revokeToken } from "@/lib/admin/tokens";
 import { changeRole, createUser, resetPassword, setDisabled, setTeams } from "@/lib/admin/users";
@@ -87,5 +88,26 @@ export async function revokeTokenAction(_: FormState, form: FormData): Promise<F
   return asViewer(async (viewer) => {
     await revokeToken(viewer, text(form, "tokenId"));
     return done("Token revoked.");
+  });
+}
+
+export async function setSlaAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    await setSlaDays(viewer, Object.fromEntries(form.entries()));
+    return done("SLA days saved.");
+  });
+}
+
+export async function createRuleAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    await createOwnershipRule(viewer, { team: text(form, "team"), repositoryPrefix: text(form, "repositoryPrefix"), clusterName: text(form, "clusterName"), namespace: text(form, "namespace") });
+    return done("Rule added; it applies to scans from now on.");
+  });
+}
+
+export async function deleteRuleAction(_: FormState, form: FormData): Promise<FormState> {
+  return asViewer(async (viewer) => {
+    await deleteOwnershipRule(viewer, text(form, "ruleId"));
+    return done("Rule removed.");
   });
 }

@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: "/admin/users", label: "Users", requires: "users:manage" },
   { href: "/admin/teams", label: "Teams", requires: "users:manage" },
   { href: "/admin/tokens", label: "API tokens", requires: "tokens:manage" },
+  { href: "/admin/policy", label: "Policy", requires: "policy:manage" },
   { href: "/admin/audit", label: "Audit log", requires: "audit:read" },
 ] as const;
 

@@ -1,0 +1,56 @@
+import type { Metadata } from "next";
+import { CreateRuleForm, DeleteRuleForm, SlaForm } from "@/components/admin/policy-forms";
+import { card, table, td, th } from "@/components/admin/ui";
+import { Panel } from "@/components/ui/panel";
+import { requirePermission } from "@/lib/auth/viewer";
+import { loadPolicy } from "@/lib/admin/policy";
+import { tokenBindingOptions } from "@/lib/admin/tokens";
+
+export const metadata: Metadata = { title: "Policy" };
+
+export default async function PolicyPage() {
+  const viewer = await requirePermission("policy:manage");
+  const [policy, options] = await Promise.all([loadPolicy(viewer), tokenBindingOptions(viewer)]);
+  return (
+    <div className="flex flex-col gap-6">
+      <Panel title="SLA: days to fix an open finding, per severity">
+        <SlaForm sla={policy.sla} />
+      </Panel>
+      <Panel title="Ownership rules">
+        <p className="mb-3 text-sm text-slate-500">
+          A scan that names no team gives its target to the team of the most specific rule: the longest matching repository prefix, then a
+          cluster and namespace, then a cluster.
+        </p>
+        <CreateRuleForm teams={options.teams} />
+      </Panel>
+      <div className={card}>
+        <table className={table}>
+          <thead className="bg-slate-50">
+            <tr>
+              <th scope="col" className={th}>Applies to</th>
+              <th scope="col" className={th}>Team</th>
+              <th scope="col" className={th}><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {policy.rules.map((rule) => {
+              const what = rule.repositoryPrefix ? `repositories ${rule.repositoryPrefix}…` : `cluster ${rule.clusterName}${rule.namespace ? `, namespace ${rule.namespace}` : ""}`;
+              return (
+                <tr key={rule.id}>
+                  <td className={`${td} font-mono text-xs`}>{what}</td>
+                  <td className={td}>{rule.team.name}</td>
+                  <td className={td}><DeleteRuleForm ruleId={rule.id} what={what} /></td>
+                </tr>
+              );
+            })}
+            {policy.rules.length === 0 && (
+              <tr>
+                <td colSpan={3} className={`${td} text-center text-slate-500`}>No rules yet.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
