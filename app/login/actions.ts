@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { auth } from "@/lib/auth/auth";
-import { signInWithPassword, startSsoSignIn } from "@/lib/auth/sign-in";
+import { signInWithPassword, ssoLabel, startSsoSignIn } from "@/lib/auth/sign-in";
 import { recordAudit } from "@/lib/audit/record";
 import { clientIp } from "@/lib/api/client-ip";
 
@@ -28,6 +28,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
 }
 
 export async function ssoSignInAction(): Promise<void> {
+  if (!ssoLabel()) redirect("/login");
   redirect(await startSsoSignIn(await headers()));
 }
 
