@@ -2,12 +2,16 @@
 // test can prove that a rejected request changed nothing.
 import { db } from "@/lib/db";
 
-const KEEP = new Set(["_prisma_migrations", "SlaPolicy"]);
+const KEEP = new Set(["_prisma_migrations"]);
+
+/** The SLA policy the first migration seeds; tests that change it must not leak into others. */
+const SEEDED_SLA = { critical: 7, high: 30, medium: 90, low: 180 } as const;
 
 export async function resetDatabase(): Promise<void> {
   const tables = await db.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
   const names = tables.map((t) => t.tablename).filter((t) => !KEEP.has(t));
   await db.$executeRawUnsafe(`TRUNCATE ${names.map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  await db.slaPolicy.createMany({ data: Object.entries(SEEDED_SLA).map(([severity, days]) => ({ severity: severity as keyof typeof SEEDED_SLA, days })) });
 }
 
 /** Security bookkeeping that a refused request is meant to change: its audit entry, rate counters. */
