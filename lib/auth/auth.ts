@@ -5,7 +5,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { genericOAuth } from "better-auth/plugins";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
-import { SSO_PROVIDER_ID, syncSsoUser } from "@/lib/auth/sso";
+import { SSO_PROVIDER_ID, oidcDiscoveryUrl, syncSsoUser } from "@/lib/auth/sso";
 import { clientIp } from "@/lib/api/client-ip";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
@@ -25,7 +25,7 @@ function ssoPlugin(oidc: OidcEnv) {
       {
         providerId: SSO_PROVIDER_ID,
         name: oidc.name,
-        discoveryUrl: new URL(".well-known/openid-configuration", oidc.issuer.replace(/\/?$/, "/")).toString(),
+        discoveryUrl: oidcDiscoveryUrl(oidc.issuer).toString(),
         requireIdTokenVerification: true,
         clientId: oidc.clientId,
         clientSecret: oidc.clientSecret,

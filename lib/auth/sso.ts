@@ -8,6 +8,11 @@ import type { OidcEnv } from "@/lib/env";
 
 export const SSO_PROVIDER_ID = "oidc";
 
+/** The provider's OpenID discovery document, under its issuer URL. */
+export function oidcDiscoveryUrl(issuer: string): URL {
+  return new URL(".well-known/openid-configuration", issuer.replace(/\/?$/, "/"));
+}
+
 /** The groups of the user's latest provider sign-in: from the ID token, else from userinfo. */
 async function providerGroups(userId: string, oidc: OidcEnv): Promise<string[]> {
   const account = await db.account.findFirst({
@@ -19,7 +24,7 @@ async function providerGroups(userId: string, oidc: OidcEnv): Promise<string[]> 
   const claims = account?.idToken ? decodeJwt(account.idToken) : {};
   if (oidc.groupsClaim in claims) return groupsFromClaim(claims[oidc.groupsClaim]);
   if (!account?.accessToken) return [];
-  const discovery = await fetch(new URL(".well-known/openid-configuration", oidc.issuer.replace(/\/?$/, "/")));
+  const discovery = await fetch(oidcDiscoveryUrl(oidc.issuer));
   const endpoint = discovery.ok ? ((await discovery.json()) as { userinfo_endpoint?: string }).userinfo_endpoint : undefined;
   if (!endpoint) return [];
   const info = await fetch(endpoint, { headers: { authorization: `Bearer ${account.accessToken}` } });
