@@ -1,5 +1,6 @@
+import { AdminTable } from "@/components/admin/admin-table";
 import type { Metadata } from "next";
-import { button, card, input, label, quietButton, table, td, th } from "@/components/admin/ui";
+import { button, card, input, label, quietButton, td } from "@/components/admin/ui";
 import { Pagination } from "@/components/ui/pagination";
 import { requirePermission } from "@/lib/auth/viewer";
 import { AUDIT_PAGE_SIZE, auditFilters, listAudit } from "@/lib/audit/query";
@@ -59,42 +60,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         <button type="submit" className={button}>Filter</button>
         <a href="/admin/audit" className={quietButton}>Clear</a>
       </form>
-      <div className={card}>
-        <table className={table}>
-          <thead className="bg-slate-50">
-            <tr>
-              <th scope="col" className={th}>Time (UTC)</th>
-              <th scope="col" className={th}>Action</th>
-              <th scope="col" className={th}>Actor</th>
-              <th scope="col" className={th}>Target</th>
-              <th scope="col" className={th}>Source address</th>
-              <th scope="col" className={th}>Details</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td className={`${td} whitespace-nowrap tabular-nums`}>{row.at.toISOString().replace("T", " ").slice(0, 19)}</td>
-                <td className={`${td} font-mono text-xs`}>{row.action}</td>
-                <td className={`${td} min-w-52 [overflow-wrap:anywhere]`}>{row.actorLabel}</td>
-                <td className={`${td} text-xs`}>
-                  {row.targetType ?? "—"}
-                  {row.targetId && <div className="font-mono text-[11px] text-slate-400">{row.targetId}</div>}
-                </td>
-                <td className={`${td} font-mono text-xs`}>{row.sourceIp ?? "—"}</td>
-                <td className={`${td} min-w-72 text-xs text-slate-600`}>
-                  <AuditDetails details={row.details} />
-                </td>
-              </tr>
-            ))}
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={6} className={`${td} text-center text-slate-500`}>No entries match these filters.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable columns={["Time (UTC)", "Action", "Actor", "Target", "Source address", "Details"]} empty={rows.length === 0 ? "No entries match these filters." : null}>
+        {rows.map((row) => (
+          <tr key={row.id}>
+            <td className={`${td} whitespace-nowrap tabular-nums`}>{row.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+            <td className={`${td} font-mono text-xs`}>{row.action}</td>
+            <td className={`${td} min-w-52 [overflow-wrap:anywhere]`}>{row.actorLabel}</td>
+            <td className={`${td} text-xs`}>
+              {row.targetType ?? "—"}
+              {row.targetId && <div className="font-mono text-[11px] text-slate-400">{row.targetId}</div>}
+            </td>
+            <td className={`${td} font-mono text-xs`}>{row.sourceIp ?? "—"}</td>
+            <td className={`${td} min-w-72 text-xs text-slate-600`}>
+              <AuditDetails details={row.details} />
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <Pagination page={filters.page} pageSize={AUDIT_PAGE_SIZE} total={total} basePath="/admin/audit" params={{ action: filters.action, actor: filters.actor, target: filters.target, from: filters.from, to: filters.to }} />
     </div>
   );

@@ -1,6 +1,7 @@
+import { AdminTable } from "@/components/admin/admin-table";
 import type { Metadata } from "next";
 import { CreateRuleForm, DeleteRuleForm, SlaForm } from "@/components/admin/policy-forms";
-import { card, table, td, th } from "@/components/admin/ui";
+import { td } from "@/components/admin/ui";
 import { Panel } from "@/components/ui/panel";
 import { requirePermission } from "@/lib/auth/viewer";
 import { loadPolicy } from "@/lib/admin/policy";
@@ -23,34 +24,18 @@ export default async function PolicyPage() {
         </p>
         <CreateRuleForm teams={options.teams} />
       </Panel>
-      <div className={card}>
-        <table className={table}>
-          <thead className="bg-slate-50">
-            <tr>
-              <th scope="col" className={th}>Applies to</th>
-              <th scope="col" className={th}>Team</th>
-              <th scope="col" className={th}><span className="sr-only">Actions</span></th>
+      <AdminTable columns={["Applies to", "Team", { label: "Actions", hidden: true }]} empty={policy.rules.length === 0 ? "No rules yet." : null}>
+        {policy.rules.map((rule) => {
+          const what = rule.repositoryPrefix ? `repositories ${rule.repositoryPrefix}…` : `cluster ${rule.clusterName}${rule.namespace ? `, namespace ${rule.namespace}` : ""}`;
+          return (
+            <tr key={rule.id}>
+              <td className={`${td} font-mono text-xs`}>{what}</td>
+              <td className={td}>{rule.team.name}</td>
+              <td className={td}><DeleteRuleForm ruleId={rule.id} what={what} /></td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {policy.rules.map((rule) => {
-              const what = rule.repositoryPrefix ? `repositories ${rule.repositoryPrefix}…` : `cluster ${rule.clusterName}${rule.namespace ? `, namespace ${rule.namespace}` : ""}`;
-              return (
-                <tr key={rule.id}>
-                  <td className={`${td} font-mono text-xs`}>{what}</td>
-                  <td className={td}>{rule.team.name}</td>
-                  <td className={td}><DeleteRuleForm ruleId={rule.id} what={what} /></td>
-                </tr>
-              );
-            })}
-            {policy.rules.length === 0 && (
-              <tr>
-                <td colSpan={3} className={`${td} text-center text-slate-500`}>No rules yet.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </AdminTable>
     </div>
   );
 }

@@ -1,7 +1,8 @@
+import { AdminTable } from "@/components/admin/admin-table";
 import type { Metadata } from "next";
 import { Panel } from "@/components/ui/panel";
 import { ActionForm } from "@/components/admin/action-form";
-import { button, card, input, label, table, td, th } from "@/components/admin/ui";
+import { button, input, label, td } from "@/components/admin/ui";
 import { createTeamAction } from "@/app/(app)/admin/actions";
 import { requirePermission } from "@/lib/auth/viewer";
 import { listTeams } from "@/lib/admin/teams";
@@ -22,24 +23,14 @@ export default async function TeamsAdminPage() {
           <button type="submit" className={button}>Create team</button>
         </ActionForm>
       </Panel>
-      <div className={card}>
-        <table className={table}>
-          <thead className="bg-slate-50">
-            <tr>
-              <th scope="col" className={th}>Team</th>
-              <th scope="col" className={`${th} text-right`}>Members</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {teams.map((team) => (
-              <tr key={team.id}>
-                <td className={`${td} font-medium text-slate-900`}>{team.name}</td>
-                <td className={`${td} text-right tabular-nums`}>{team._count.members}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable columns={["Team", { label: "Members", numeric: true }]}>
+        {teams.map((team) => (
+          <tr key={team.id}>
+            <td className={`${td} font-medium text-slate-900`}>{team.name}</td>
+            <td className={`${td} text-right tabular-nums`}>{team._count.members}</td>
+          </tr>
+        ))}
+      </AdminTable>
     </div>
   );
 }

@@ -1,7 +1,8 @@
+import { AdminTable } from "@/components/admin/admin-table";
 import type { Metadata } from "next";
 import { Panel } from "@/components/ui/panel";
 import { CreateTokenForm, RevokeTokenForm } from "@/components/admin/token-forms";
-import { card, table, td, th } from "@/components/admin/ui";
+import { td } from "@/components/admin/ui";
 import { requirePermission } from "@/lib/auth/viewer";
 import { listTokens, tokenBindingOptions } from "@/lib/admin/tokens";
 import { isoDate, timeAgo } from "@/lib/format";
@@ -23,41 +24,26 @@ export default async function TokensPage() {
       <Panel title="New API token">
         <CreateTokenForm teams={options.teams} clusters={options.clusters} />
       </Panel>
-      <div className={card}>
-        <table className={table}>
-          <thead className="bg-slate-50">
-            <tr>
-              <th scope="col" className={th}>Token</th>
-              <th scope="col" className={th}>Scopes</th>
-              <th scope="col" className={th}>Bound to</th>
-              <th scope="col" className={th}>Expires</th>
-              <th scope="col" className={th}>Last used</th>
-              <th scope="col" className={th}>State</th>
-              <th scope="col" className={th}><span className="sr-only">Actions</span></th>
+      <AdminTable columns={["Token", "Scopes", "Bound to", "Expires", "Last used", "State", { label: "Actions", hidden: true }]}>
+        {tokens.map((token) => {
+          const state = tokenState(token, now);
+          return (
+            <tr key={token.id} className={state === "active" ? "" : "text-slate-400"}>
+              <td className={td}>
+                <div className="font-medium text-slate-900">{token.name}</div>
+                <div className="font-mono text-xs text-slate-500">{token.prefix}…</div>
+                <div className="text-xs text-slate-500">by {token.createdBy?.email ?? "cli"}, {timeAgo(token.createdAt, now)}</div>
+              </td>
+              <td className={td}>{token.scopes.join(", ")}</td>
+              <td className={td}>{token.team ? `team ${token.team.name}` : token.cluster ? `cluster ${token.cluster.name}` : "—"}</td>
+              <td className={td}>{token.expiresAt ? isoDate(token.expiresAt) : "never"}</td>
+              <td className={td}>{timeAgo(token.lastUsedAt, now)}</td>
+              <td className={td}>{state}</td>
+              <td className={td}>{state === "active" && <RevokeTokenForm tokenId={token.id} name={token.name} />}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {tokens.map((token) => {
-              const state = tokenState(token, now);
-              return (
-                <tr key={token.id} className={state === "active" ? "" : "text-slate-400"}>
-                  <td className={td}>
-                    <div className="font-medium text-slate-900">{token.name}</div>
-                    <div className="font-mono text-xs text-slate-500">{token.prefix}…</div>
-                    <div className="text-xs text-slate-500">by {token.createdBy?.email ?? "cli"}, {timeAgo(token.createdAt, now)}</div>
-                  </td>
-                  <td className={td}>{token.scopes.join(", ")}</td>
-                  <td className={td}>{token.team ? `team ${token.team.name}` : token.cluster ? `cluster ${token.cluster.name}` : "—"}</td>
-                  <td className={td}>{token.expiresAt ? isoDate(token.expiresAt) : "never"}</td>
-                  <td className={td}>{timeAgo(token.lastUsedAt, now)}</td>
-                  <td className={td}>{state}</td>
-                  <td className={td}>{state === "active" && <RevokeTokenForm tokenId={token.id} name={token.name} />}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </AdminTable>
     </div>
   );
 }
