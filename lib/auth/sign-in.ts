@@ -14,7 +14,7 @@ const WRONG = "Wrong email or password.";
 
 export async function signInWithPassword(email: string, password: string, requestHeaders: Headers): Promise<SignInResult> {
   const sourceIp = clientIp(requestHeaders);
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, disabledAt: true } });
+  const user = await db.user.findUnique({ where: { email }, select: { id: true } });
   const audit = (action: string, details?: Record<string, unknown>) =>
     recordAudit({ action, actorUserId: action === "auth.sign_in" ? user!.id : null, actorLabel: email, targetType: "user", targetId: user?.id, sourceIp, details });
   try {
@@ -24,14 +24,13 @@ export async function signInWithPassword(email: string, password: string, reques
     await audit("auth.sign_in_failed", { reason: "rate limited" });
     return { ok: false, message: `Too many sign-in attempts. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes.` };
   }
-  let signedIn = false;
-  if (user && !user.disabledAt) {
-    // better-auth checks the password (scrypt) and starts a new session: a fresh token at every sign-in.
-    signedIn = await auth()
-      .api.signInEmail({ body: { email, password }, headers: requestHeaders })
-      .then(() => true)
-      .catch(() => false);
-  }
+  // Always through better-auth, even for an unknown email: it hashes the password either way, so
+  // the answer takes as long whether or not the account exists. It starts a fresh session on
+  // success, and its session hook (lib/auth/auth.ts) refuses disabled users.
+  const signedIn = await auth()
+    .api.signInEmail({ body: { email, password }, headers: requestHeaders })
+    .then(() => true)
+    .catch(() => false);
   if (signedIn) {
     await clearSignInFailures(email);
     await audit("auth.sign_in", { method: "password" });
