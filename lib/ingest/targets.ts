@@ -76,18 +76,24 @@ export async function resolveTarget(r: Resolution, target: ReportTarget): Promis
 }
 
 async function resolveArtifact(r: Resolution, target: ArtifactTargetInfo): Promise<ResolvedTarget> {
-  const owner = await r.sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Finding" WHERE "targetKey" = $1 AND "teamId" IS NOT NULL LIMIT 1`, [`artifact:${target.name}`]);
-  assertBoundTeamMayTouch(r, owner.rows[0]?.teamId, target.name);
-  const teamId =
-    r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace }) ?? owner.rows[0]?.teamId ?? null;
+  const named = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace });
+  // The current owner matters only to a team-bound token, or when this scan names no team.
+  const owner =
+    r.boundTeamId || !named
+      ? (await r.sql.query<{ teamId: string }>(`SELECT "teamId" FROM "Finding" WHERE "targetKey" = $1 AND "teamId" IS NOT NULL LIMIT 1`, [`artifact:${target.name}`])).rows[0]?.teamId
+      : undefined;
+  assertBoundTeamMayTouch(r, owner, target.name);
+  const teamId = named ?? owner ?? null;
   return { targetKey: `artifact:${target.name}`, kind: "artifact", label: target.name, imageId: null, clusterId: null, teamId };
 }
 
 async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<ResolvedTarget> {
   const { sql, now } = r;
   const teamId = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.repository, cluster: r.context.cluster, namespace: r.context.namespace });
-  const existing = await sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Image" WHERE "identityKey" = $1`, [imageIdentityKey(target)]);
-  assertBoundTeamMayTouch(r, existing.rows[0]?.teamId, `image ${imageLabel(target)}`);
+  if (r.boundTeamId) {
+    const existing = await sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Image" WHERE "identityKey" = $1`, [imageIdentityKey(target)]);
+    assertBoundTeamMayTouch(r, existing.rows[0]?.teamId, `image ${imageLabel(target)}`);
+  }
   const repository = await sql.query<{ id: string }>(
     `INSERT INTO "ImageRepository" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2)
      ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,

@@ -47,13 +47,17 @@ export async function clusterDetail(scope: Scope, id: string) {
   const cluster = await db.cluster.findFirst({ where: { id, ...clusterFilter(scope) }, select: { id: true, name: true, createdAt: true, team: { select: { id: true, name: true } } } });
   if (!cluster) throw new NotVisible("Cluster");
   // A scoped viewer sees the namespaces and findings of their own teams in a shared cluster.
-  const namespaces = await db.namespace.findMany({
-    where: { clusterId: id, ...teamFilter(scope) },
-    orderBy: { name: "asc" },
-    select: { id: true, name: true, team: { select: { name: true } }, _count: { select: { workloads: true } } },
-  });
-  const byKind = await db.finding.groupBy({ by: ["kind"], where: { clusterId: id, ...teamFilter(scope), ...OPEN }, _count: { _all: true } });
-  return { ...cluster, namespaces, openByKind: byKind.map((k) => ({ kind: k.kind, count: k._count._all })), severity: await severityCounts({ clusterId: id, ...teamFilter(scope) }) };
+  const findings = { clusterId: id, ...teamFilter(scope) };
+  const [namespaces, byKind, severity] = await Promise.all([
+    db.namespace.findMany({
+      where: { clusterId: id, ...teamFilter(scope) },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, team: { select: { name: true } }, _count: { select: { workloads: true } } },
+    }),
+    db.finding.groupBy({ by: ["kind"], where: { ...findings, ...OPEN }, _count: { _all: true } }),
+    severityCounts(findings),
+  ]);
+  return { ...cluster, namespaces, openByKind: byKind.map((k) => ({ kind: k.kind, count: k._count._all })), severity };
 }
 
 export async function teamDetail(scope: Scope, id: string) {

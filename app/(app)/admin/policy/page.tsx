@@ -5,13 +5,13 @@ import { td } from "@/components/admin/ui";
 import { Panel } from "@/components/ui/panel";
 import { requirePermission } from "@/lib/auth/viewer";
 import { loadPolicy } from "@/lib/admin/policy";
-import { tokenBindingOptions } from "@/lib/admin/tokens";
+import { listTeams } from "@/lib/admin/teams";
 
 export const metadata: Metadata = { title: "Policy" };
 
 export default async function PolicyPage() {
   const viewer = await requirePermission("policy:manage");
-  const [policy, options] = await Promise.all([loadPolicy(viewer), tokenBindingOptions(viewer)]);
+  const [policy, teams] = await Promise.all([loadPolicy(viewer), listTeams(viewer)]);
   return (
     <div className="flex flex-col gap-6">
       <Panel title="SLA: days to fix an open finding, per severity">
@@ -22,7 +22,7 @@ export default async function PolicyPage() {
           A scan that names no team gives its target to the team of the most specific rule: the longest matching repository prefix, then a
           cluster and namespace, then a cluster.
         </p>
-        <CreateRuleForm teams={options.teams} />
+        <CreateRuleForm teams={teams.map((t) => t.name)} />
       </Panel>
       <AdminTable columns={["Applies to", "Team", { label: "Actions", hidden: true }]} empty={policy.rules.length === 0 ? "No rules yet." : null}>
         {policy.rules.map((rule) => {
