@@ -16,6 +16,9 @@ export function check<T>(schema: z.ZodType<T>, input: unknown): T {
   return parsed.data;
 }
 
+/** A form field left empty is the same as one not sent. */
+export const blankAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 export const ROLES = ["admin", "security_lead", "engineer", "manager"] as const satisfies readonly Role[];
 export const SCOPES = ["ingest", "read"] as const satisfies readonly TokenScope[];
 

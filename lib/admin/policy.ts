@@ -1,7 +1,7 @@
 // Policy an admin or security lead sets: SLA days per severity, and ownership rules (which team
 // owns a repository, a cluster or a namespace). Every change is audited with before and after.
 import { z } from "zod";
-import { check, idField, InvalidInput, teamNameField } from "@/lib/admin/input";
+import { blankAsUndefined, check, idField, InvalidInput, teamNameField } from "@/lib/admin/input";
 import { teamIdsByName } from "@/lib/admin/teams";
 import { auditActor, authorize, type Actor } from "@/lib/authz/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -46,12 +46,11 @@ export async function setSlaDays(actor: Actor, input: Record<string, unknown>): 
   });
 }
 
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const ruleInput = z.object({
   team: teamNameField,
-  repositoryPrefix: z.preprocess(blank, z.string().trim().min(3, "a repository prefix has at least 3 characters").max(500).optional()),
-  clusterName: z.preprocess(blank, z.string().trim().min(1).max(253).optional()),
-  namespace: z.preprocess(blank, z.string().trim().min(1).max(253).optional()),
+  repositoryPrefix: z.preprocess(blankAsUndefined, z.string().trim().min(3, "a repository prefix has at least 3 characters").max(500).optional()),
+  clusterName: z.preprocess(blankAsUndefined, z.string().trim().min(1).max(253).optional()),
+  namespace: z.preprocess(blankAsUndefined, z.string().trim().min(1).max(253).optional()),
 });
 
 export async function createOwnershipRule(actor: Actor, input: z.input<typeof ruleInput>): Promise<void> {

@@ -1,13 +1,11 @@
 // API tokens for scanners and pipelines: created (shown once), listed by prefix, revoked.
 import { z } from "zod";
-import { check, idField, InvalidInput, SCOPES } from "@/lib/admin/input";
+import { blankAsUndefined, check, idField, InvalidInput, SCOPES } from "@/lib/admin/input";
 import { teamIdsByName } from "@/lib/admin/teams";
 import { auditActor, authorize, type Actor } from "@/lib/authz/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { createApiToken } from "@/lib/tokens/api-tokens";
-
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 const tokenInput = z.object({
   name: z.string().trim().min(1, "a token name is required").max(100, "a token name has at most 100 characters"),
@@ -15,10 +13,10 @@ const tokenInput = z.object({
     .string()
     .transform((s) => [...new Set(s.split(",").map((x) => x.trim()))])
     .pipe(z.array(z.enum(SCOPES, { message: "scope must be ingest, read or ingest,read" })).min(1)),
-  team: z.preprocess(blankToUndefined, z.string().trim().min(1).optional()),
-  cluster: z.preprocess(blankToUndefined, z.string().trim().min(1).max(253).optional()),
+  team: z.preprocess(blankAsUndefined, z.string().trim().min(1).optional()),
+  cluster: z.preprocess(blankAsUndefined, z.string().trim().min(1).max(253).optional()),
   expiresDays: z.preprocess(
-    blankToUndefined,
+    blankAsUndefined,
     z.coerce
       .number({ message: "expires-days must be a whole number of days" })
       .int("expires-days must be a whole number of days")

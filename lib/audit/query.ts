@@ -1,17 +1,17 @@
 // Reading the audit log: newest first, filtered by action, actor, target and time, a page at a time.
 import { z } from "zod";
+import { blankAsUndefined } from "@/lib/admin/input";
 import { authorize, type Actor } from "@/lib/authz/actor";
 import { db } from "@/lib/db";
 
 export const AUDIT_PAGE_SIZE = 50;
 
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const day = z.preprocess(blank, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional());
+const day = z.preprocess(blankAsUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional());
 
 export const auditFilters = z.object({
-  action: z.preprocess(blank, z.string().max(64).optional()),
-  actor: z.preprocess(blank, z.string().max(254).optional()),
-  target: z.preprocess(blank, z.string().max(254).optional()),
+  action: z.preprocess(blankAsUndefined, z.string().max(64).optional()),
+  actor: z.preprocess(blankAsUndefined, z.string().max(254).optional()),
+  target: z.preprocess(blankAsUndefined, z.string().max(254).optional()),
   from: day,
   to: day,
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
