@@ -91,15 +91,20 @@ export async function setTeams(actor: Actor, userId: string, teamIds: string[]):
   const teams = await db.team.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
   if (teams.length !== wanted.length) throw new InvalidInput("no such team");
   await db.$transaction(async (tx) => {
-    const before = await tx.teamMembership.findMany({ where: { userId: user.id }, select: { team: { select: { name: true } } } });
-    await tx.teamMembership.deleteMany({ where: { userId: user.id } });
-    await tx.teamMembership.createMany({ data: teams.map((t) => ({ userId: user.id, teamId: t.id })) });
-    const from = before.map((m) => m.team.name).sort();
-    const to = teams.map((t) => t.name).sort();
-    if (from.join("\n") !== to.join("\n")) {
-      await recordAudit({ ...auditActor(actor), action: "user.teams_changed", targetType: "user", targetId: user.id, details: { email: user.email, from, to } }, tx);
-    }
+    const change = await replaceTeams(tx, user.id, teams);
+    if (change) await recordAudit({ ...auditActor(actor), action: "user.teams_changed", targetType: "user", targetId: user.id, details: { email: user.email, ...change } }, tx);
   });
+}
+
+/** Makes these teams the user's only teams; the change by team name, or null when there is none. */
+export async function replaceTeams(tx: DbTx, userId: string, teams: { id: string; name: string }[]): Promise<{ from: string[]; to: string[] } | null> {
+  const before = await tx.teamMembership.findMany({ where: { userId }, select: { team: { select: { name: true } } } });
+  const from = before.map((m) => m.team.name).sort();
+  const to = teams.map((t) => t.name).sort();
+  if (from.join("\n") === to.join("\n")) return null;
+  await tx.teamMembership.deleteMany({ where: { userId } });
+  await tx.teamMembership.createMany({ data: teams.map((t) => ({ userId, teamId: t.id })) });
+  return { from, to };
 }
 
 /** Disabling ends every session of the user at once ("sign out everywhere"). */

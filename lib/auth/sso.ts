@@ -2,6 +2,7 @@
 // user's role and teams (the provider is the source of truth), and the change is audited.
 import { decodeJwt } from "jose";
 import { accessFromGroups, groupsFromClaim } from "@/lib/auth/sso-mapping";
+import { replaceTeams } from "@/lib/admin/users";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import type { OidcEnv } from "@/lib/env";
@@ -37,7 +38,7 @@ export async function syncSsoUser(userId: string, oidc: OidcEnv, sourceIp: strin
   const access = accessFromGroups(groups, oidc.roleMap, oidc.teamMap);
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { email: true, role: true, memberships: { select: { team: { select: { id: true, name: true } } } } },
+    select: { email: true, role: true },
   });
   const actor = { actorUserId: null, actorLabel: "sso", sourceIp, targetType: "user", targetId: userId };
   if (!access.role) {
@@ -45,18 +46,13 @@ export async function syncSsoUser(userId: string, oidc: OidcEnv, sourceIp: strin
     return false;
   }
   const teams = await db.team.findMany({ where: { name: { in: access.teamNames } }, select: { id: true, name: true } });
-  const before = user.memberships.map((m) => m.team.name).sort();
-  const after = teams.map((t) => t.name).sort();
   await db.$transaction(async (tx) => {
     if (user.role !== access.role) {
       await tx.user.update({ where: { id: userId }, data: { role: access.role! } });
       await recordAudit({ ...actor, action: "user.role_changed", details: { from: user.role, to: access.role, groups } }, tx);
     }
-    if (before.join("\n") !== after.join("\n")) {
-      await tx.teamMembership.deleteMany({ where: { userId } });
-      await tx.teamMembership.createMany({ data: teams.map((t) => ({ userId, teamId: t.id })) });
-      await recordAudit({ ...actor, action: "user.teams_changed", details: { from: before, to: after, groups } }, tx);
-    }
+    const change = await replaceTeams(tx, userId, teams);
+    if (change) await recordAudit({ ...actor, action: "user.teams_changed", details: { ...change, groups } }, tx);
   });
   return true;
 }
