@@ -24,7 +24,10 @@ export default async function TokensPage() {
       <Panel title="New API token">
         <CreateTokenForm teams={options.teams} clusters={options.clusters} />
       </Panel>
-      <AdminTable columns={["Token", "Scopes", "Bound to", "Expires", "Last used", "State", { label: "Actions", hidden: true }]}>
+      <AdminTable
+        columns={["Token", "Scopes", "Bound to", "Expires", "Last used", "State", { label: "Actions", hidden: true }]}
+        empty={tokens.length === 0 ? "No API tokens yet. Create one above, or with npm run admin -- create-token." : null}
+      >
         {tokens.map((token) => {
           const state = tokenState(token, now);
           return (
