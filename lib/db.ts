@@ -1,15 +1,14 @@
-// The one Prisma client of the process, over node-postgres (no native query engine).
-// Created on first use, so that importing this module (e.g. during `next build`) needs no database.
+// The one Prisma client of the process, over node-postgres (no native query engine), on the
+// "interactive" pool (lib/sql.ts). Created on first use, so that importing this module (e.g.
+// during `next build`) needs no database.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { env } from "@/lib/env";
+import { closeSqlPool, sqlPool } from "@/lib/sql";
 
 const globalForPrisma = globalThis as unknown as { portcullisDb?: PrismaClient };
 
 function client(): PrismaClient {
-  globalForPrisma.portcullisDb ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().databaseUrl, max: 8, connectionTimeoutMillis: 5000 }),
-  });
+  globalForPrisma.portcullisDb ??= new PrismaClient({ adapter: new PrismaPg(sqlPool("interactive")) });
   return globalForPrisma.portcullisDb;
 }
 
@@ -21,9 +20,11 @@ export const db = new Proxy({} as PrismaClient, {
   },
 });
 
+/** Ends the Prisma client and every pool of the process. */
 export async function disconnectDb(): Promise<void> {
   if (globalForPrisma.portcullisDb) await globalForPrisma.portcullisDb.$disconnect();
   globalForPrisma.portcullisDb = undefined;
+  await closeSqlPool();
 }
 
 /** A client or an interactive transaction: what domain functions that write take. */

@@ -8,12 +8,22 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
-  INGEST_BODY_LIMIT_MB: z.coerce.number().positive().max(4096).default(64),
+  // A body is decoded into one string, and V8 strings stop at 512 MiB.
+  INGEST_BODY_LIMIT_MB: z.coerce.number().positive().max(500, "at most 500 (a report is decoded as one string, and strings stop at 512 MiB)").default(64),
+  INGEST_INFLIGHT_MB: z.coerce.number().positive().max(8192).optional(),
+  INGEST_QUEUE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  INGEST_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  EVENTS_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(2),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  INGEST_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(7200).default(300),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   SIGN_IN_ATTEMPTS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(30),
   INGEST_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(120),
+  RUNTIME_EVENT_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(60_000),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -29,13 +39,20 @@ export type Env = {
   databaseUrl: string;
   authSecret: string | undefined;
   ingestBodyLimitBytes: number;
+  /** Report bytes being read or processed at once; more waits in a queue, then gets 503. */
+  ingestInflightBytes: number;
+  ingestQueueMs: number;
+  /** Connection pools per kind of work, so that ingests cannot starve sign-in (see lib/sql.ts). */
+  pools: { interactive: number; ingest: number; events: number };
+  statementTimeoutMs: { interactive: number; ingest: number };
+  shutdownGraceMs: number;
   /** Where users reach the app; https here makes session cookies Secure. */
   publicUrl: string;
   production: boolean;
   /** How many reverse proxies in front append to X-Forwarded-For (see lib/api/client-ip.ts). */
   trustedProxyHops: number;
   session: { idleMs: number; maxMs: number };
-  limits: { signInFailuresPer15Min: number; signInAttemptsPerIpPerMin: number; ingestRequestsPerMin: number };
+  limits: { signInFailuresPer15Min: number; signInAttemptsPerIpPerMin: number; ingestRequestsPerMin: number; runtimeEventRequestsPerMin: number };
   /** Single sign-on is on when issuer, client id and secret are all set. */
   oidc: OidcEnv | null;
 };
@@ -63,6 +80,11 @@ export function env(): Env {
     databaseUrl: parsed.data.DATABASE_URL,
     authSecret: parsed.data.BETTER_AUTH_SECRET,
     ingestBodyLimitBytes: Math.floor(parsed.data.INGEST_BODY_LIMIT_MB * mib),
+    ingestInflightBytes: Math.floor(Math.max(parsed.data.INGEST_INFLIGHT_MB ?? 0, parsed.data.INGEST_BODY_LIMIT_MB) * mib),
+    ingestQueueMs: parsed.data.INGEST_QUEUE_SECONDS * 1000,
+    pools: { interactive: parsed.data.DATABASE_POOL_SIZE, ingest: parsed.data.INGEST_POOL_SIZE, events: parsed.data.EVENTS_POOL_SIZE },
+    statementTimeoutMs: { interactive: parsed.data.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000, ingest: parsed.data.INGEST_STATEMENT_TIMEOUT_SECONDS * 1000 },
+    shutdownGraceMs: parsed.data.SHUTDOWN_GRACE_SECONDS * 1000,
     publicUrl: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
     production: process.env.NODE_ENV === "production",
     trustedProxyHops: parsed.data.TRUSTED_PROXY_HOPS,
@@ -71,6 +93,7 @@ export function env(): Env {
       signInFailuresPer15Min: parsed.data.SIGN_IN_FAILURES_PER_15_MIN,
       signInAttemptsPerIpPerMin: parsed.data.SIGN_IN_ATTEMPTS_PER_IP_PER_MIN,
       ingestRequestsPerMin: parsed.data.INGEST_REQUESTS_PER_MIN,
+      runtimeEventRequestsPerMin: parsed.data.RUNTIME_EVENT_REQUESTS_PER_MIN,
     },
     oidc: oidcEnv(parsed.data),
   };

@@ -1,24 +1,70 @@
-// Plain node-postgres for the ingest write path, where Prisma's per-query overhead on huge
-// parameters dominated (see bench/): one transaction per report, bulk rows by COPY.
+// Plain node-postgres: the connection pools of the process, and the ingest write path, where
+// Prisma's per-query overhead on huge parameters dominated (see bench/): one transaction per
+// report, bulk rows by COPY.
+//
+// Work is split over pools by kind, so one kind cannot take every connection from another: pages,
+// sign-in and rate limits ("interactive", also Prisma's), scanner reports ("ingest") and runtime
+// alerts ("events"). Every connection has a statement and lock timeout, and a transaction left
+// idle is ended by the server.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { env } from "@/lib/env";
+import { onShutdown } from "@/lib/shutdown";
 
 export type Sql = pg.PoolClient;
+export type PoolKind = "interactive" | "ingest" | "events";
 
-const globalForPool = globalThis as unknown as { portcullisPool?: pg.Pool };
+const globalForPools = globalThis as unknown as { portcullisPools?: Partial<Record<PoolKind, pg.Pool>> };
 
-/** The shared node-postgres pool (ingest writes, rate-limit counters). */
-export function sqlPool(): pg.Pool {
-  globalForPool.portcullisPool ??= new pg.Pool({ connectionString: env().databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
-  return globalForPool.portcullisPool;
+function createPool(kind: PoolKind): pg.Pool {
+  const e = env();
+  const timeout = kind === "interactive" ? e.statementTimeoutMs.interactive : e.statementTimeoutMs.ingest;
+  const pool = new pg.Pool({
+    connectionString: e.databaseUrl,
+    max: e.pools[kind],
+    // Waiting for a free connection: short for people, long for reports (they queue on purpose).
+    connectionTimeoutMillis: kind === "interactive" ? 10_000 : 120_000,
+    statement_timeout: timeout,
+    lock_timeout: timeout,
+    idle_in_transaction_session_timeout: 60_000,
+    application_name: `portcullis-${kind}`,
+  });
+  // An idle connection the server dropped must not take the process down.
+  pool.on("error", () => undefined);
+  return pool;
 }
 
-/** Runs `work` in one transaction on one connection; timestamps are UTC like Prisma's. */
-export async function inTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-  const client = await sqlPool().connect();
+/** The pool for this kind of work, created on first use (and closed by the server at shutdown). */
+export function sqlPool(kind: PoolKind = "ingest"): pg.Pool {
+  const pools = (globalForPools.portcullisPools ??= {});
+  onShutdown(closeSqlPool);
+  return (pools[kind] ??= createPool(kind));
+}
+
+/** SQLSTATEs after which the whole transaction can simply run again. */
+const RETRYABLE = new Set(["40P01" /* deadlock_detected */, "40001" /* serialization_failure */]);
+const ATTEMPTS = 4;
+
+/**
+ * Runs `work` in one transaction on one connection; timestamps are UTC like Prisma's. A deadlock
+ * or serialization failure rolls back and runs `work` again (it must only touch the database).
+ */
+export async function inTransaction<T>(work: (sql: Sql) => Promise<T>, kind: PoolKind = "ingest"): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transactionOnce(work, kind);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !RETRYABLE.has((error as { code?: string }).code ?? "")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50 * attempt));
+    }
+  }
+}
+
+async function transactionOnce<T>(work: (sql: Sql) => Promise<T>, kind: PoolKind): Promise<T> {
+  const client = await sqlPool(kind).connect();
+  let broken = false;
   try {
     await client.query("BEGIN");
     await client.query("SET LOCAL TIME ZONE 'UTC'");
@@ -26,16 +72,18 @@ export async function inTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    await client.query("ROLLBACK").catch(() => (broken = true));
     throw error;
   } finally {
-    client.release();
+    // A connection whose rollback failed is in an unknown state: close it instead of reusing it.
+    client.release(broken);
   }
 }
 
 export async function closeSqlPool(): Promise<void> {
-  await globalForPool.portcullisPool?.end();
-  globalForPool.portcullisPool = undefined;
+  const pools = globalForPools.portcullisPools ?? {};
+  globalForPools.portcullisPools = undefined;
+  await Promise.all(Object.values(pools).map((pool) => pool.end().catch(() => undefined)));
 }
 
 export type Cell = unknown;

@@ -8,6 +8,8 @@ import { createToken, listTokens, revokeToken, tokenIdByPrefix } from "@/lib/adm
 import { createUser, setDisabled, userIdByEmail } from "@/lib/admin/users";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { disconnectDb } from "@/lib/db";
+import { attachDatabase, type OpenedDatabase } from "@/lib/startup/database";
+import { migrateDeploy } from "@/lib/startup/migrate";
 
 const USAGE = `usage: npm run admin -- <command> [options]
   create-user  --email E --password P --role ${ROLES.join("|")} [--team T]... [--name N]
@@ -102,12 +104,23 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-run(process.argv.slice(2))
-  .then(() => disconnectDb())
-  .catch(async (error: unknown) => {
-    const known = error instanceof CommandError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"));
-    const message = known ? (error as Error).message : `failed: ${(error as Error).message?.split("\n")[0] ?? String(error)}`;
-    console.error(`admin: ${message.split("\n")[0]}`);
+/** DATABASE_URL, or the embedded database (the running app's, or opened here while the app is stopped). */
+async function withDatabase(work: () => Promise<void>): Promise<void> {
+  let database: OpenedDatabase | null = null;
+  try {
+    database = await attachDatabase(process.cwd());
+    process.env.DATABASE_URL = database.url;
+    if (database.embedded) await migrateDeploy(database.url, { quiet: true });
+    await work();
+  } finally {
     await disconnectDb().catch(() => undefined);
-    process.exit(known ? 2 : 1);
-  });
+    await database?.embedded?.stop().catch(() => undefined);
+  }
+}
+
+withDatabase(() => run(process.argv.slice(2))).catch((error: unknown) => {
+  const known = error instanceof CommandError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"));
+  const message = known ? (error as Error).message : `failed: ${(error as Error).message?.split("\n")[0] ?? String(error)}`;
+  console.error(`admin: ${message.split("\n")[0]}`);
+  process.exit(known ? 2 : 1);
+});

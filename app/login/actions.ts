@@ -7,6 +7,7 @@ import { auth } from "@/lib/auth/auth";
 import { signInWithPassword, ssoLabel, startSsoSignIn } from "@/lib/auth/sign-in";
 import { recordAudit } from "@/lib/audit/record";
 import { clientIp } from "@/lib/api/client-ip";
+import { describeError } from "@/lib/errors";
 
 const credentials = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -22,7 +23,12 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const email = String(form.get("email") ?? "");
   const parsed = credentials.safeParse({ email, password: form.get("password") });
   if (!parsed.success) return { error: "Enter your email and password.", email };
-  const result = await signInWithPassword(parsed.data.email, parsed.data.password, await headers());
+  let result: Awaited<ReturnType<typeof signInWithPassword>>;
+  try {
+    result = await signInWithPassword(parsed.data.email, parsed.data.password, await headers());
+  } catch (error) {
+    return { error: describeError(error, "sign-in").message, email };
+  }
   if (!result.ok) return { error: result.message, email };
   redirect("/");
 }

@@ -1,11 +1,12 @@
 // Input checks shared by the CLI and the /admin forms: a bad value becomes one readable sentence.
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
 import type { Role, TokenScope } from "@/lib/generated/prisma/enums";
 
 /** A bad argument or a conflict; the CLI prints it on one line, the web shows it by the form. */
-export class InvalidInput extends Error {
+export class InvalidInput extends AppError {
   constructor(message: string) {
-    super(message);
+    super("bad_request", message);
     this.name = "InvalidInput";
   }
 }

@@ -4,10 +4,11 @@ import { ApiError, toErrorResponse } from "@/lib/api/errors";
 import { clientIp } from "@/lib/api/client-ip";
 import { tokenHasScope } from "@/lib/authz/policy";
 import { verifyApiToken, type VerifiedToken } from "@/lib/tokens/api-tokens";
-import { consumeIngest } from "@/lib/security/rate-limit";
+import { consumeIngest, type IngestBudget } from "@/lib/security/rate-limit";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
 
-type Access = { token: TokenScope } | { public: true };
+/** A token scope (ingest routes name their rate budget), or explicitly no auth. */
+type Access = { token: TokenScope; budget?: IngestBudget } | { public: true };
 
 export interface ApiContext<A extends Access> {
   request: Request;
@@ -22,7 +23,7 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
       const sourceIp = clientIp(request.headers);
       const token = "token" in access ? await authenticate(request, access.token, sourceIp) : null;
       // Ingest is rate limited per token, before the body is read.
-      if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id);
+      if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id, access.budget ?? "scans");
       const ctx = { request, url: new URL(request.url), token, sourceIp } as ApiContext<A>;
       return await handler(ctx);
     } catch (error) {

@@ -30,7 +30,11 @@ export async function signInWithPassword(email: string, password: string, reques
   const signedIn = await auth()
     .api.signInEmail({ body: { email, password }, headers: requestHeaders })
     .then(() => true)
-    .catch(() => false);
+    .catch((error: unknown) => {
+      // better-auth refuses wrong credentials with its APIError; anything else (the database) is ours to report.
+      if ((error as { name?: string }).name === "APIError") return false;
+      throw error;
+    });
   if (signedIn) {
     await clearSignInFailures(email);
     await audit("auth.sign_in", { method: "password" });

@@ -3,6 +3,7 @@
 // `authorize` first, so the web, the CLI and the tests all pass through the same check.
 import type { Role } from "@/lib/generated/prisma/enums";
 import { can, type Action } from "@/lib/authz/policy";
+import { AppError } from "@/lib/errors";
 
 export interface UserActor {
   kind: "user";
@@ -19,17 +20,17 @@ export const CLI_ACTOR = { kind: "cli" } as const;
 export type Actor = UserActor | typeof CLI_ACTOR;
 
 /** The actor may not do this at all (403 for the API; pages answer 404). */
-export class AccessDenied extends Error {
+export class AccessDenied extends AppError {
   constructor(message = "You are not allowed to do that.") {
-    super(message);
+    super("forbidden", message);
     this.name = "AccessDenied";
   }
 }
 
 /** Not there, or not visible to this actor: the two answer the same, so nothing leaks. */
-export class NotVisible extends Error {
+export class NotVisible extends AppError {
   constructor(what = "That") {
-    super(`${what} was not found.`);
+    super("not_found", `${what} was not found.`);
     this.name = "NotVisible";
   }
 }

@@ -1,10 +1,9 @@
 // The error a parser or the ingest raises for bad input; the API maps it to 400 with its message.
-export class ReportError extends Error {
-  constructor(
-    message: string,
-    readonly code: "malformed_report" | "unknown_format" | "format_mismatch" | "invalid_context" = "malformed_report",
-  ) {
-    super(message);
+import { AppError } from "@/lib/errors";
+
+export class ReportError extends AppError {
+  constructor(message: string, code: "malformed_report" | "unknown_format" | "format_mismatch" | "invalid_context" = "malformed_report") {
+    super(code, message);
     this.name = "ReportError";
   }
 }

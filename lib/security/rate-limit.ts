@@ -3,14 +3,15 @@
 import { createHash } from "node:crypto";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { sqlPool } from "@/lib/sql";
 
-export class RateLimited extends Error {
+export class RateLimited extends AppError {
   constructor(
     readonly retryAfterSeconds: number,
-    message: string,
+    readonly reason: string,
   ) {
-    super(message);
+    super("rate_limited", `${reason} Retry in ${retryAfterSeconds} s.`, { "Retry-After": String(retryAfterSeconds) });
     this.name = "RateLimited";
   }
 }
@@ -18,11 +19,12 @@ export class RateLimited extends Error {
 const cache = new Map<string, RateLimiterPostgres>();
 
 /**
- * The pool, minus prepared-statement names: the embedded database serves every pool connection
- * from one backend session, where a name prepared on one connection collides on the next.
+ * The interactive pool (sign-in must not wait behind reports), minus prepared-statement names:
+ * the embedded database serves every connection from one backend session, where a name prepared
+ * on one connection collides on the next.
  */
 const unnamedStatements = {
-  query: (q: { text: string; values?: unknown[] }) => sqlPool().query({ text: q.text, values: q.values }),
+  query: (q: { text: string; values?: unknown[] }) => sqlPool("interactive").query({ text: q.text, values: q.values }),
 };
 
 /** One limiter per (purpose, points, window); the table comes from a migration. */
@@ -64,13 +66,19 @@ export async function clearSignInFailures(email: string): Promise<void> {
   await signInFailures().delete(emailKey(email));
 }
 
-/** One ingest call by this token; throws RateLimited over the per-minute budget. */
-export async function consumeIngest(tokenId: string): Promise<void> {
-  const { ingestRequestsPerMin } = env().limits;
+export type IngestBudget = "scans" | "runtime-events";
+
+/**
+ * One ingest call by this token; throws RateLimited over the per-minute budget. Scans and runtime
+ * alerts have separate budgets, so a busy CI can never use up the budget of security alerts.
+ */
+export async function consumeIngest(tokenId: string, budget: IngestBudget = "scans"): Promise<void> {
+  const { ingestRequestsPerMin, runtimeEventRequestsPerMin } = env().limits;
+  const points = budget === "scans" ? ingestRequestsPerMin : runtimeEventRequestsPerMin;
   try {
-    await limiter("ingest", ingestRequestsPerMin, 60).consume(tokenId);
+    await limiter(budget === "scans" ? "ingest" : "runtime-events", points, 60).consume(tokenId);
   } catch (error) {
-    if (error instanceof RateLimiterRes) throw new RateLimited(retryAfter(error), `This token is over ${ingestRequestsPerMin} ingest requests per minute.`);
+    if (error instanceof RateLimiterRes) throw new RateLimited(retryAfter(error), `This token is over ${points} ${budget === "scans" ? "ingest" : "runtime-event"} requests per minute.`);
     throw error;
   }
 }

@@ -31,14 +31,19 @@ export function buildIfNeeded(root: string, env: NodeJS.ProcessEnv = process.env
   return true;
 }
 
+/**
+ * Serves the build with scripts/serve.mjs (graceful shutdown). The IPC channel ties the server's
+ * life to this process: when this one dies, even by SIGKILL, the server stops too.
+ */
 export function startNextServer(
   root: string,
-  options: { port: number | string; host?: string; env: NodeJS.ProcessEnv; stdio?: StdioOptions },
+  options: { port: number | string; host?: string; env: NodeJS.ProcessEnv; quiet?: boolean },
 ): ChildProcess {
-  const args = ["start", "-p", String(options.port), ...(options.host ? ["-H", options.host] : [])];
-  return spawn(next(root), args, {
+  // quiet: only errors (stderr) reach the terminal.
+  const stdio: StdioOptions = ["ignore", options.quiet ? "ignore" : "inherit", "inherit", "ipc"];
+  return spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
     cwd: root,
-    stdio: options.stdio ?? "inherit",
-    env: { ...options.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio,
+    env: { ...options.env, PORT: String(options.port), ...(options.host ? { HOST: options.host } : {}), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
 }

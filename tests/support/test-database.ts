@@ -12,7 +12,7 @@ export interface TestDatabase {
 export async function createTestDatabase(label: string, embeddedPort: number, server = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
   if (!server) {
     const embedded = await startEmbeddedPostgres("memory://", embeddedPort);
-    migrateDeploy(embedded.url);
+    await migrateDeploy(embedded.url);
     return { url: embedded.url, drop: async () => embedded.stop() };
   }
   const name = `portcullis_${label}_${Date.now()}_${process.pid}`;
@@ -22,7 +22,7 @@ export async function createTestDatabase(label: string, embeddedPort: number, se
   await admin.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
-  migrateDeploy(url.toString());
+  await migrateDeploy(url.toString());
   return {
     url: url.toString(),
     drop: async () => {

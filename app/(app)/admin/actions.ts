@@ -2,14 +2,14 @@
 // The /admin forms' server actions: thin wrappers that pass the signed-in viewer to the admin
 // domain (lib/admin), which authorizes, validates and audits. Origin is checked by proxy.ts.
 import { revalidatePath } from "next/cache";
-import { InvalidInput } from "@/lib/admin/input";
 import type { FormState } from "@/lib/admin/form-state";
 import { createOwnershipRule, deleteOwnershipRule, setSlaDays } from "@/lib/admin/policy";
 import { createTeam } from "@/lib/admin/teams";
 import { createToken, revokeToken } from "@/lib/admin/tokens";
 import { changeRole, createUser, resetPassword, setDisabled, setTeams } from "@/lib/admin/users";
 import { getViewer, type Viewer } from "@/lib/auth/viewer";
-import { AccessDenied } from "@/lib/authz/actor";
+import { describeError } from "@/lib/errors";
+import { unstable_rethrow } from "next/navigation";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 async function asViewer(work: (viewer: Viewer) => Promise<FormState>): Promise<FormState> {
@@ -20,8 +20,9 @@ async function asViewer(work: (viewer: Viewer) => Promise<FormState>): Promise<F
     revalidatePath("/admin", "layout");
     return result;
   } catch (error) {
-    if (error instanceof InvalidInput || error instanceof AccessDenied) return { error: error.message, message: null };
-    throw error;
+    unstable_rethrow(error);
+    // The same error model as the API: a refused or failed change is a message by the form, never a crash.
+    return { error: describeError(error, "admin action").message, message: null };
   }
 }
 

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 const query = z.object({ cluster: z.string().trim().min(1).max(253).optional() }).strict();
 
-export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
+export const POST = apiRoute({ token: "ingest", budget: "runtime-events" }, async ({ request, url, token }) => {
   const bound = await applyTokenBinding({ format: "auto", ...query.parse(queryObject(url)) }, token);
   if (!bound.cluster) throw new ApiError("bad_request", "cluster= is required: name the cluster these events come from");
   await assertClusterForBoundTeam(token, bound.cluster);
