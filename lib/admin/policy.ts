@@ -6,6 +6,7 @@ import { teamIdsByName } from "@/lib/admin/teams";
 import { auditActor, authorize, type Actor } from "@/lib/authz/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
+import { applyOwnershipRules, type OwnershipChanges } from "@/lib/ownership/apply-rules";
 import { SEVERITIES } from "@/lib/findings/model";
 
 export async function loadPolicy(actor: Actor) {
@@ -53,19 +54,27 @@ const ruleInput = z.object({
   namespace: z.preprocess(blankAsUndefined, z.string().trim().min(1).max(253).optional()),
 });
 
-export async function createOwnershipRule(actor: Actor, input: z.input<typeof ruleInput>): Promise<void> {
+/** Adds a rule and applies it at once to what exists; a rule of the same subject is refused (no ties). */
+export async function createOwnershipRule(actor: Actor, input: z.input<typeof ruleInput>): Promise<OwnershipChanges> {
   authorize(actor, "policy:manage");
   const rule = check(ruleInput, input);
   if (!rule.repositoryPrefix === !rule.clusterName) throw new InvalidInput("a rule names a repository prefix or a cluster (with an optional namespace), not both");
   if (rule.namespace && !rule.clusterName) throw new InvalidInput("a namespace rule needs its cluster");
   const [teamId] = await teamIdsByName([rule.team]);
-  await db.$transaction(async (tx) => {
-    const created = await tx.ownershipRule.create({
-      data: { teamId, repositoryPrefix: rule.repositoryPrefix ?? null, clusterName: rule.clusterName ?? null, namespace: rule.namespace ?? null },
-      select: { id: true },
-    });
-    await recordAudit({ ...auditActor(actor), action: "policy.ownership_rule_created", targetType: "ownership_rule", targetId: created.id, details: rule }, tx);
+  const subject = { repositoryPrefix: rule.repositoryPrefix ?? null, clusterName: rule.clusterName ?? null, namespace: rule.namespace ?? null };
+  const same = await db.ownershipRule.findFirst({ where: subject, select: { team: { select: { name: true } } } });
+  if (same) throw new InvalidInput(`a rule for ${describeSubject(subject)} already exists (team ${same.team.name}); remove it first`);
+  return db.$transaction(async (tx) => {
+    const created = await tx.ownershipRule.create({ data: { teamId, ...subject }, select: { id: true } });
+    const changes = await applyOwnershipRules(tx);
+    await recordAudit({ ...auditActor(actor), action: "policy.ownership_rule_created", targetType: "ownership_rule", targetId: created.id, details: { ...rule, applied: changes } }, tx);
+    return changes;
   });
+}
+
+function describeSubject(s: { repositoryPrefix: string | null; clusterName: string | null; namespace: string | null }): string {
+  if (s.repositoryPrefix) return `repositories under ${s.repositoryPrefix}`;
+  return s.namespace ? `namespace ${s.namespace} of cluster ${s.clusterName}` : `cluster ${s.clusterName}`;
 }
 
 export async function deleteOwnershipRule(actor: Actor, ruleId: string): Promise<void> {

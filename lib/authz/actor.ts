@@ -3,7 +3,7 @@
 // `authorize` first, so the web, the CLI and the tests all pass through the same check.
 import type { Role } from "@/lib/generated/prisma/enums";
 import { can, type Action } from "@/lib/authz/policy";
-import { AppError } from "@/lib/errors";
+import { AccessDenied, NotVisible } from "@/lib/authz/errors";
 
 export interface UserActor {
   kind: "user";
@@ -19,21 +19,7 @@ export interface UserActor {
 export const CLI_ACTOR = { kind: "cli" } as const;
 export type Actor = UserActor | typeof CLI_ACTOR;
 
-/** The actor may not do this at all (403 for the API; pages answer 404). */
-export class AccessDenied extends AppError {
-  constructor(message = "You are not allowed to do that.") {
-    super("forbidden", message);
-    this.name = "AccessDenied";
-  }
-}
-
-/** Not there, or not visible to this actor: the two answer the same, so nothing leaks. */
-export class NotVisible extends AppError {
-  constructor(what = "That") {
-    super("not_found", `${what} was not found.`);
-    this.name = "NotVisible";
-  }
-}
+export { AccessDenied, NotVisible };
 
 export function authorize(actor: Actor, action: Action): void {
   if (actor.kind === "cli") return;

@@ -1,5 +1,6 @@
 // Who may do what: the one place roles become permissions and team scopes become query filters.
 import type { Role, TokenScope } from "@/lib/generated/prisma/enums";
+import { AccessDenied } from "@/lib/authz/errors";
 
 export const ACTIONS = [
   "posture:read",
@@ -61,4 +62,57 @@ export const ROLES_BY_POWER: readonly Role[] = ["admin", "security_lead", "engin
 
 export function tokenHasScope(scopes: readonly TokenScope[], needed: TokenScope): boolean {
   return scopes.includes(needed);
+}
+
+// ---------------------------------------------------------------- writes by API tokens
+
+/** What a token is bound to; an unbound token writes for the whole organisation. */
+export interface TokenBinding {
+  teamId: string | null;
+  clusterId: string | null;
+}
+
+/** Something a report would write: an image, an artifact, a cluster (its cluster-wide results) or a namespace. */
+export interface WriteTarget {
+  /** for messages: "image registry.acme.dev/x:1", "namespace shop in cluster prod" */
+  label: string;
+  /** The team that owns it now: by ownership rule, else as stored, else its cluster's (namespaces). */
+  owner: string | null;
+  /** Whether a team-bound token may take it when nobody owns it (it is new, and no rule shares it out). */
+  claimable: boolean;
+}
+
+/**
+ * Whether a token may write a target, and which team owns the target afterwards. A team-bound
+ * token writes only what its team owns, or what nobody owns and may be claimed (which becomes its
+ * team's); it never closes, reopens or takes over another team's findings. An unbound or
+ * cluster-bound token writes anything; `named` (team= in the request) then decides the owner.
+ * Throws AccessDenied (403) with the reason.
+ */
+export function ownerAfterWrite(binding: TokenBinding, target: WriteTarget, named: string | null): string | null {
+  if (!binding.teamId) return named ?? target.owner;
+  if (target.owner && target.owner !== binding.teamId) {
+    throw new AccessDenied(`This token is bound to a team and cannot post for ${target.label}, which belongs to another team`);
+  }
+  if (!target.owner && !target.claimable) {
+    throw new AccessDenied(
+      `This token is bound to a team and cannot post for ${target.label}: no team owns it, so it is shared. ` +
+        "Add an ownership rule that gives it to the team, or post with a cluster-bound or unbound token",
+    );
+  }
+  return binding.teamId;
+}
+
+/**
+ * A bound token's request may name only its own team and cluster; what it leaves out is filled
+ * in (a team-bound token always writes as its team). Names, not ids: they come from the query.
+ */
+export function bindRequest<T extends { team?: string; cluster?: string }>(request: T, bound: { team: string | null; cluster: string | null }): T {
+  if (bound.team && request.team && request.team !== bound.team) {
+    throw new AccessDenied(`This token is bound to team "${bound.team}" and cannot post for team "${request.team}"`);
+  }
+  if (bound.cluster && request.cluster && request.cluster !== bound.cluster) {
+    throw new AccessDenied(`This token is bound to cluster "${bound.cluster}" and cannot post for cluster "${request.cluster}"`);
+  }
+  return { ...request, ...(bound.team ? { team: bound.team } : {}), ...(bound.cluster ? { cluster: bound.cluster } : {}) };
 }

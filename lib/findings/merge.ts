@@ -3,9 +3,10 @@
 // present are refreshed (human decisions kept), new identities are created (with this scan as
 // their first), and ones this tool no longer reports are closed as fixed by this scan. Every
 // change after creation is a FindingEvent.
-import { copyRows, pgArray, type Sql } from "@/lib/sql";
+import { copyRows, type Sql } from "@/lib/sql";
 import { identityKey } from "@/lib/findings/identity";
-import { isFixable, type NormalisedFinding, type VulnerabilityRecord } from "@/lib/findings/model";
+import { catalogueKey } from "@/lib/findings/catalogue";
+import { isFixable, type NormalisedFinding } from "@/lib/findings/model";
 
 /** Where in a cluster a finding is, when the report says (namespace and workload rows). */
 export interface Placement {
@@ -16,6 +17,13 @@ export interface Placement {
 
 export type MergeFinding = NormalisedFinding & { placement?: Placement | null };
 
+/**
+ * What a scan may close of its target's findings that it no longer reports: all of them, or,
+ * for a report that looked at part of a cluster, those in the namespaces it covered (and the
+ * cluster-scoped ones when it covered those).
+ */
+export type CloseScope = "all" | { namespaceIds: string[]; clusterScoped: boolean };
+
 export interface MergeInput {
   scanId: string;
   tool: string;
@@ -25,6 +33,9 @@ export interface MergeInput {
   teamId: string | null;
   now: Date;
   findings: MergeFinding[];
+  closes?: CloseScope;
+  /** The catalogue scope the findings' vulnerability entries were written under (lib/findings/catalogue.ts). */
+  catalogueScope?: string;
 }
 
 export interface MergeCounts {
@@ -50,79 +61,13 @@ export function severityCounts(findings: readonly NormalisedFinding[]): Severity
   return counts;
 }
 
-const VULNERABILITY_COLUMNS = ["id", "aliases", "severity", "cvssScore", "cvssVector", "cvssVersion", "title", "description", "cwes", "references", "publishedAt", "modifiedAt"] as const;
-
-/** The shared catalogue: new ids are added; known ones are rewritten only when the scanner says something new. */
-export async function upsertVulnerabilityCatalogue(sql: Sql, findings: readonly NormalisedFinding[]): Promise<void> {
-  const byId = new Map<string, VulnerabilityRecord>();
-  for (const f of findings) if (f.vulnerability && !byId.has(f.vulnerability.id)) byId.set(f.vulnerability.id, f.vulnerability);
-  if (byId.size === 0) return;
-  const changed = await withoutKnown(sql, byId);
-  if (changed.length === 0) return;
-  await sql.query(`DROP TABLE IF EXISTS incoming_vulnerability`);
-  await sql.query(
-    `CREATE TEMP TABLE incoming_vulnerability (id text, aliases text[], severity text, "cvssScore" float8, "cvssVector" text,
-       "cvssVersion" text, title text, description text, cwes text[], "references" text[], "publishedAt" timestamptz, "modifiedAt" timestamptz) ON COMMIT DROP`,
-  );
-  await copyRows(
-    sql,
-    "incoming_vulnerability",
-    VULNERABILITY_COLUMNS,
-    changed.map((v) => [v.id, pgArray(v.aliases), v.severity, v.cvssScore, v.cvssVector, v.cvssVersion, v.title, v.description, pgArray(v.cwes), pgArray(v.references), v.publishedAt, v.modifiedAt]),
-  );
-  await sql.query(`
-    INSERT INTO "Vulnerability" (id, aliases, severity, "cvssScore", "cvssVector", "cvssVersion", title, description, cwes, "references", "publishedAt", "modifiedAt", "updatedAt")
-    SELECT id, aliases, severity::"Severity", "cvssScore", "cvssVector", "cvssVersion", title, description, cwes, "references", "publishedAt", "modifiedAt", now()
-    FROM incoming_vulnerability
-    ON CONFLICT (id) DO UPDATE SET
-      aliases = ARRAY(SELECT DISTINCT unnest("Vulnerability".aliases || EXCLUDED.aliases)),
-      severity = EXCLUDED.severity,
-      "cvssScore" = COALESCE(EXCLUDED."cvssScore", "Vulnerability"."cvssScore"),
-      "cvssVector" = COALESCE(EXCLUDED."cvssVector", "Vulnerability"."cvssVector"),
-      "cvssVersion" = COALESCE(EXCLUDED."cvssVersion", "Vulnerability"."cvssVersion"),
-      title = COALESCE(EXCLUDED.title, "Vulnerability".title),
-      description = COALESCE(EXCLUDED.description, "Vulnerability".description),
-      cwes = CASE WHEN cardinality(EXCLUDED.cwes) > 0 THEN EXCLUDED.cwes ELSE "Vulnerability".cwes END,
-      "references" = CASE WHEN cardinality(EXCLUDED."references") > 0 THEN EXCLUDED."references" ELSE "Vulnerability"."references" END,
-      "publishedAt" = COALESCE(EXCLUDED."publishedAt", "Vulnerability"."publishedAt"),
-      "modifiedAt" = COALESCE(EXCLUDED."modifiedAt", "Vulnerability"."modifiedAt"),
-      "updatedAt" = now()
-    WHERE NOT ("Vulnerability".aliases @> EXCLUDED.aliases)
-       OR "Vulnerability".severity IS DISTINCT FROM EXCLUDED.severity
-       OR "Vulnerability"."cvssScore" IS DISTINCT FROM COALESCE(EXCLUDED."cvssScore", "Vulnerability"."cvssScore")
-       OR "Vulnerability".title IS DISTINCT FROM COALESCE(EXCLUDED.title, "Vulnerability".title)
-       OR "Vulnerability".description IS DISTINCT FROM COALESCE(EXCLUDED.description, "Vulnerability".description)
-       OR "Vulnerability"."modifiedAt" IS DISTINCT FROM COALESCE(EXCLUDED."modifiedAt", "Vulnerability"."modifiedAt")`);
-}
-
-/** Most ids of a report are already catalogued with the same data: skip those before COPYing. */
-async function withoutKnown(sql: Sql, byId: Map<string, VulnerabilityRecord>): Promise<VulnerabilityRecord[]> {
-  const { rows } = await sql.query<{ id: string; severity: string; cvssScore: number | null; modifiedAt: Date | null; aliases: string[]; gaps: boolean }>(
-    `SELECT id, severity, "cvssScore", "modifiedAt", aliases, (title IS NULL OR description IS NULL) AS gaps
-     FROM "Vulnerability" WHERE id = ANY($1::text[])`,
-    [[...byId.keys()]],
-  );
-  const known = new Map(rows.map((r) => [r.id, r]));
-  return [...byId.values()].filter((v) => {
-    const k = known.get(v.id);
-    if (!k) return true;
-    return (
-      k.severity !== v.severity ||
-      (v.cvssScore !== null && k.cvssScore !== v.cvssScore) ||
-      (v.modifiedAt !== null && k.modifiedAt?.getTime() !== v.modifiedAt.getTime()) ||
-      v.aliases.some((a) => !k.aliases.includes(a)) ||
-      (k.gaps && (v.title !== null || v.description !== null))
-    );
-  });
-}
-
-const INCOMING_COLUMNS = ["k", "kind", "rule", "title", "sev", "cvss", "vid", "pkg", "ver", "path", "purl", "fix", "fixable", "sst", "loc", "line", "det", "ns", "wl", "team", "init"] as const;
+const INCOMING_COLUMNS = ["k", "kind", "rule", "title", "sev", "cvss", "vid", "vk", "pkg", "ver", "path", "purl", "fix", "fixable", "sst", "loc", "line", "det", "ns", "wl", "team", "init"] as const;
 
 async function stageFindings(sql: Sql, input: MergeInput, findings: readonly MergeFinding[]): Promise<void> {
   // One report can merge several targets in its transaction: each gets a fresh staging table.
   await sql.query(`DROP TABLE IF EXISTS incoming_finding`);
   await sql.query(
-    `CREATE TEMP TABLE incoming_finding (k text, kind text, rule text, title text, sev text, cvss float8, vid text, pkg text, ver text,
+    `CREATE TEMP TABLE incoming_finding (k text, kind text, rule text, title text, sev text, cvss float8, vid text, vk text, pkg text, ver text,
        path text, purl text, fix text, fixable boolean, sst text, loc text, line int, det jsonb, ns text, wl text, team text, init text) ON COMMIT DROP`,
   );
   await copyRows(
@@ -137,6 +82,7 @@ async function stageFindings(sql: Sql, input: MergeInput, findings: readonly Mer
       f.severity,
       f.cvssScore,
       f.vulnerability?.id ?? null,
+      f.vulnerability ? catalogueKey(f.vulnerability.id, input.catalogueScope ?? "") : null,
       f.packageName,
       f.installedVersion,
       f.packagePath,
@@ -156,6 +102,11 @@ async function stageFindings(sql: Sql, input: MergeInput, findings: readonly Mer
   await sql.query(`CREATE UNIQUE INDEX ON incoming_finding (k)`);
 }
 
+/** SQL for "the finding is in what the scan covered"; the namespace ids and the cluster-scoped flag are parameters $n and $n+1. */
+function coveredBy(closes: CloseScope, n: number): string {
+  return closes === "all" ? "TRUE" : `("namespaceId" = ANY($${n}::text[]) OR ($${n + 1}::boolean AND "namespaceId" IS NULL))`;
+}
+
 const DUE = `$3::timestamptz + make_interval(days => sla.days)`;
 const SLA_JOIN = `LEFT JOIN "SlaPolicy" sla ON sla.severity = i.sev::"Severity"`;
 
@@ -169,7 +120,8 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
        UPDATE "Finding" f SET status = 'open'::"FindingStatus", "statusChangedAt" = $3::timestamptz, "fixedAt" = NULL, "fixedByScanId" = NULL,
          "reportedBy" = ARRAY[$2]::text[], "lastSeenAt" = $3::timestamptz, "lastScanId" = $1,
          severity = i.sev::"Severity", title = i.title, "cvssScore" = i.cvss, "fixedVersion" = i.fix, fixable = i.fixable,
-         "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl, "dueAt" = ${DUE}
+         "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl, "dueAt" = ${DUE},
+         "vulnerabilityKey" = i.vk
        FROM incoming_finding i ${SLA_JOIN} WHERE f."identityKey" = i.k AND f.status = 'fixed' AND i.init IS DISTINCT FROM 'fixed'
        RETURNING f.id)
      INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", at)
@@ -181,7 +133,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
     `UPDATE "Finding" f SET "lastSeenAt" = $3::timestamptz, "lastScanId" = $1,
        "reportedBy" = CASE WHEN $2 = ANY(f."reportedBy") THEN f."reportedBy" ELSE array_append(f."reportedBy", $2) END,
        severity = i.sev::"Severity", title = i.title, "cvssScore" = i.cvss, "fixedVersion" = i.fix, fixable = i.fixable,
-       "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl
+       "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl, "vulnerabilityKey" = i.vk
      FROM incoming_finding i WHERE f."identityKey" = i.k AND f."lastScanId" IS DISTINCT FROM $1`,
     [input.scanId, input.tool, now],
   );
@@ -189,10 +141,10 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
   // findings a report, that row cost a third of the merge).
   const created = await sql.query(
     `INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "imageId", "clusterId", "namespaceId", "workloadId",
-       "teamId", "vulnerabilityId", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
+       "teamId", "vulnerabilityId", "vulnerabilityKey", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
        "fixedVersion", fixable, "scannerStatus", location, "startLine", details, status, "statusChangedAt",
        "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "fixedAt", "fixedByScanId", "dueAt")
-     SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.rule,
+     SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.vk, i.rule,
        i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl, i.fix, i.fixable, i.sst, i.loc, i.line, i.det,
        COALESCE(i.init, 'open')::"FindingStatus", $3::timestamptz, $3::timestamptz, $1, $3::timestamptz, $1,
        CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${DUE}
@@ -210,16 +162,19 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
     [input.scanId, now],
   );
   // Other tools still report some of the missing ones: this tool just stops vouching for them.
+  const closes = input.closes ?? "all";
+  const coverage = closes === "all" ? [] : [closes.namespaceIds, closes.clusterScoped];
   await sql.query(
     `UPDATE "Finding" SET "reportedBy" = array_remove("reportedBy", $2)
      WHERE "targetKey" = $3 AND status <> 'fixed' AND $2 = ANY("reportedBy") AND cardinality("reportedBy") > 1
-       AND "lastScanId" IS DISTINCT FROM $1`,
-    [input.scanId, input.tool, input.targetKey],
+       AND "lastScanId" IS DISTINCT FROM $1 AND ${coveredBy(closes, 4)}`,
+    [input.scanId, input.tool, input.targetKey, ...coverage],
   );
   const fixed = await sql.query(
     `WITH gone AS (
        SELECT id, status FROM "Finding"
        WHERE "targetKey" = $4 AND status <> 'fixed' AND "reportedBy" = ARRAY[$2]::text[] AND "lastScanId" IS DISTINCT FROM $1
+         AND ${coveredBy(closes, 5)}
        FOR UPDATE),
      closed AS (
        UPDATE "Finding" f SET status = 'fixed'::"FindingStatus", "reportedBy" = '{}', "fixedAt" = $3::timestamptz, "fixedByScanId" = $1,
@@ -228,7 +183,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
        RETURNING f.id, gone.status AS previous)
      INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", at)
      SELECT id, 'fixed'::"FindingEventType", previous, 'fixed'::"FindingStatus", $1, $3::timestamptz FROM closed`,
-    [input.scanId, input.tool, now, input.targetKey],
+    [input.scanId, input.tool, now, input.targetKey, ...coverage],
   );
   return {
     total: findings.length,

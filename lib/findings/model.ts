@@ -93,6 +93,11 @@ export interface ClusterTargetInfo {
   /** A part of the cluster a scanner covers on its own (kube-bench runs per node type): a newer
    * scan closes only the findings of the same part. */
   part?: string;
+  /**
+   * What of the cluster the report looked at, when that is less than all of it: a newer scan
+   * closes findings only there (a `trivy k8s` run limited to some namespaces speaks only for them).
+   */
+  covers?: { namespaces: string[]; clusterScoped: boolean };
 }
 
 export type ReportTarget = ImageTargetInfo | ArtifactTargetInfo | ClusterTargetInfo;

@@ -7,10 +7,12 @@ import { assertJsonDepth } from "@/lib/ingest/json-depth";
 import { detectAndParse } from "@/lib/ingest/detect";
 import { applyContext } from "@/lib/ingest/apply-context";
 import { canonicalContext, type IngestContext } from "@/lib/ingest/context";
-import { linkImageWorkloads, resolveTarget, resolveTeamByName, targetLockKey, upsertWorkload, type Resolution, type ResolvedTarget } from "@/lib/ingest/targets";
+import { clusterRow, linkImageWorkloads, newResolution, resolveTarget, resolveTeamByName, targetLockKey, upsertWorkload, writeNamespace, type Resolution, type ResolvedTarget } from "@/lib/ingest/targets";
+import type { TokenBinding } from "@/lib/authz/policy";
 import { replacePackages } from "@/lib/ingest/packages";
 import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
-import { distinctByIdentity, mergeFindings, severityCounts, upsertVulnerabilityCatalogue, type MergeCounts, type MergeFinding } from "@/lib/findings/merge";
+import { distinctByIdentity, mergeFindings, severityCounts, type CloseScope, type MergeCounts, type MergeFinding } from "@/lib/findings/merge";
+import { catalogueScope, upsertVulnerabilityCatalogue } from "@/lib/findings/catalogue";
 import type { NormalisedReport, TargetFindings } from "@/lib/findings/model";
 
 export interface IngestInput {
@@ -20,8 +22,8 @@ export interface IngestInput {
   bodyDigest?: string;
   context: IngestContext;
   tokenId?: string | null;
-  /** The team the token is bound to, if any (see assertBoundTeamMayTouch). */
-  boundTeamId?: string | null;
+  /** What the token is bound to; the policy (ownerAfterWrite) decides what it may write. */
+  binding?: TokenBinding;
   /** When the report is taken to have arrived; the demo seed uses past times. */
   receivedAt?: Date;
 }
@@ -80,21 +82,32 @@ interface Prepared {
   now: Date;
 }
 
+const UNBOUND: TokenBinding = { teamId: null, clusterId: null };
+
+/** Cluster results are cluster-wide unless they cover named namespaces only (a limited `trivy k8s` run). */
+function isClusterWide(group: TargetFindings): boolean {
+  const t = group.target;
+  if (t.kind !== "cluster") return false;
+  if (!t.covers || t.covers.clusterScoped || t.covers.namespaces.length === 0) return true;
+  return group.findings.some((f) => !f.resource?.namespace);
+}
+
 async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey, reportDigest, now }: Prepared): Promise<IngestResult> {
   // Serialise ingests of the same targets (in a fixed order, so two reports cannot deadlock).
   for (const key of [...new Set(groups.map((g) => targetLockKey(g.target)))].sort()) {
     await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
   }
-  const resolution: Resolution = {
+  const binding = input.binding ?? UNBOUND;
+  const resolution = newResolution({
     sql,
     rules: await loadOwnershipRules(sql),
     context: input.context,
-    explicitTeamId: await resolveTeamByName(sql, input.context.team),
-    boundTeamId: input.boundTeamId ?? null,
+    named: await resolveTeamByName(sql, input.context.team),
+    binding,
     now,
-  };
+  });
   const resolved: ResolvedTarget[] = [];
-  for (const group of groups) resolved.push(await resolveTarget(resolution, group.target));
+  for (const group of groups) resolved.push(await resolveTarget(resolution, group.target, { clusterWide: isClusterWide(group) }));
 
   const clusterName = input.context.cluster ?? report.clusterName ?? undefined;
   const primary = resolved.find((r) => r.kind === "cluster") ?? resolved[0];
@@ -130,7 +143,8 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
     ],
   );
   const scanId = scan.rows[0].id;
-  await upsertVulnerabilityCatalogue(sql, all);
+  const scope = catalogueScope(binding);
+  await upsertVulnerabilityCatalogue(sql, all, scope);
 
   const total: MergeCounts = { total: 0, new: 0, reopened: 0, fixed: 0, unchanged: 0 };
   let scanClusterId = primary.clusterId;
@@ -141,7 +155,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       scanClusterId ??= linkedCluster;
       await replacePackages(sql, target.imageId, group.packages);
     }
-    const findings = target.kind === "cluster" ? await placeInCluster(resolution, target, group) : group.findings;
+    const placed = target.kind === "cluster" ? await placeInCluster(resolution, target, group) : { findings: group.findings, closes: "all" as const };
     const merged = await mergeFindings(sql, {
       scanId,
       tool: report.tool,
@@ -150,7 +164,9 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       clusterId: target.kind === "cluster" ? target.clusterId : null,
       teamId: target.teamId,
       now,
-      findings,
+      findings: placed.findings,
+      closes: placed.closes,
+      catalogueScope: scope,
     });
     for (const key of Object.keys(total) as (keyof MergeCounts)[]) total[key] += merged[key];
   }
@@ -161,28 +177,32 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   return { scanId, format: report.format, target: primary.label, findings: total, duplicate: false };
 }
 
-/** Ties cluster findings to their namespace and workload rows; a namespace's owner owns its findings. */
-async function placeInCluster(r: Resolution, target: ResolvedTarget, group: TargetFindings): Promise<MergeFinding[]> {
-  const cluster = { id: target.clusterId!, name: target.label };
+/**
+ * Ties cluster findings to their namespace and workload rows (a namespace's owner owns its
+ * findings), and says what this report may close: the namespaces it covered, or all of its part.
+ */
+async function placeInCluster(r: Resolution, target: ResolvedTarget, group: TargetFindings): Promise<{ findings: MergeFinding[]; closes: CloseScope }> {
+  const cluster = await clusterRow(r, target.label);
   const cache = new Map<string, Awaited<ReturnType<typeof upsertWorkload>>>();
-  const placed: MergeFinding[] = [];
+  const findings: MergeFinding[] = [];
   for (const finding of group.findings) {
-    if (!finding.resource) {
-      placed.push(finding);
+    if (!finding.resource?.namespace) {
+      findings.push(finding);
       continue;
     }
     const key = `${finding.resource.namespace}/${finding.resource.kind}/${finding.resource.name}`;
     let workload = cache.get(key);
     if (!workload) {
-      workload = await upsertWorkload(r.sql, r.rules, cluster, finding.resource);
+      workload = await upsertWorkload(r, cluster, finding.resource);
       cache.set(key, workload);
     }
-    placed.push({
-      ...finding,
-      placement: { namespaceId: workload.namespaceId, workloadId: workload.workloadId, teamId: workload.namespaceTeamId ?? target.teamId },
-    });
+    findings.push({ ...finding, placement: { namespaceId: workload.namespaceId, workloadId: workload.workloadId, teamId: workload.namespaceTeamId } });
   }
-  return placed;
+  const covers = group.target.kind === "cluster" ? group.target.covers : undefined;
+  if (!covers) return { findings, closes: "all" };
+  const namespaceIds: string[] = [];
+  for (const name of covers.namespaces) namespaceIds.push((await writeNamespace(r, cluster, name)).id);
+  return { findings, closes: { namespaceIds, clusterScoped: covers.clusterScoped } };
 }
 
 async function findDuplicate(dedupeKey: string): Promise<IngestResult | null> {

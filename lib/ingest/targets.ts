@@ -1,12 +1,17 @@
 // Resolving a report's targets (and its cluster context) to rows: image, repository, artifact,
 // cluster, namespace, workload, and the owning team. Runs inside the ingest transaction.
-import { AccessDenied } from "@/lib/authz/actor";
+//
+// Every write goes through the policy (`ownerAfterWrite`): a team-bound token writes only what
+// its team owns. Ownership is resolved again at every scan (a rule wins over what is stored), and
+// rows are created with INSERT … ON CONFLICT DO NOTHING, so an ingest holds no lock on a shared
+// cluster, namespace or workload row: concurrent reports about one cluster do not queue.
+import { ownerAfterWrite, type TokenBinding } from "@/lib/authz/policy";
 import type { Sql } from "@/lib/sql";
 import { pgArray } from "@/lib/sql";
 import type { ArtifactTargetInfo, ImageTargetInfo, ReportTarget, WorkloadRef } from "@/lib/findings/model";
 import { ReportError } from "@/lib/ingest/errors";
 import { splitWorkload, type IngestContext } from "@/lib/ingest/context";
-import { owningTeamId, type Rule } from "@/lib/ownership/resolve-team";
+import { clusterRuleOwner, namespaceRuleOwner, owningTeamId, rulesMentionCluster, type Rule } from "@/lib/ownership/resolve-team";
 
 /** An image is its repository plus its content: the digest, else the config id, else the tag. */
 export function imageIdentityKey(t: ImageTargetInfo): string {
@@ -43,63 +48,71 @@ export interface ResolvedTarget {
   teamId: string | null;
 }
 
+export interface ClusterRow {
+  id: string;
+  name: string;
+  teamId: string | null;
+  /** created by this report */
+  created: boolean;
+}
+
+export interface NamespaceRow {
+  id: string;
+  /** the namespace's owner, or its cluster's */
+  teamId: string | null;
+}
+
 export interface Resolution {
   sql: Sql;
   rules: Rule[];
   context: IngestContext;
-  explicitTeamId: string | null;
-  /** Set when the token is bound to a team: it may only touch targets of that team (or unowned ones). */
-  boundTeamId: string | null;
+  /** The team the request names (team=); for a team-bound token, always its own team. */
+  named: string | null;
+  binding: TokenBinding;
   now: Date;
+  clusters: Map<string, ClusterRow>;
+  namespaces: Map<string, NamespaceRow>;
 }
 
-/** A team-bound token cannot rescan, and so close or take over, another team's target. */
-function assertBoundTeamMayTouch(r: Resolution, currentTeamId: string | null | undefined, label: string): void {
-  if (r.boundTeamId && currentTeamId && currentTeamId !== r.boundTeamId) {
-    throw new AccessDenied(`This token is bound to a team and cannot post for ${label}, which belongs to another team`);
-  }
+export function newResolution(r: Omit<Resolution, "clusters" | "namespaces">): Resolution {
+  return { ...r, clusters: new Map(), namespaces: new Map() };
 }
 
-export async function resolveTarget(r: Resolution, target: ReportTarget): Promise<ResolvedTarget> {
+export async function resolveTarget(r: Resolution, target: ReportTarget, options: { clusterWide: boolean }): Promise<ResolvedTarget> {
   if (target.kind === "image") return resolveImage(r, target);
   if (target.kind === "artifact") return resolveArtifact(r, target);
-  const cluster = await upsertCluster(r.sql, r.rules, target.name!);
-  assertBoundTeamMayTouch(r, cluster.teamId, `cluster ${target.name}`);
+  const cluster = options.clusterWide ? await writeCluster(r, target.name!) : await clusterRow(r, target.name!);
   return {
     targetKey: `cluster:${cluster.id}${target.part ? `/${target.part}` : ""}`,
     kind: "cluster",
     label: target.name!,
     imageId: null,
     clusterId: cluster.id,
-    teamId: r.explicitTeamId ?? cluster.teamId,
+    teamId: cluster.teamId,
   };
 }
 
 async function resolveArtifact(r: Resolution, target: ArtifactTargetInfo): Promise<ResolvedTarget> {
-  const named = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace });
-  // The current owner matters only to a team-bound token, or when this scan names no team.
-  const owner =
-    r.boundTeamId || !named
-      ? (await r.sql.query<{ teamId: string }>(`SELECT "teamId" FROM "Finding" WHERE "targetKey" = $1 AND "teamId" IS NOT NULL LIMIT 1`, [`artifact:${target.name}`])).rows[0]?.teamId
-      : undefined;
-  assertBoundTeamMayTouch(r, owner, target.name);
-  const teamId = named ?? owner ?? null;
-  return { targetKey: `artifact:${target.name}`, kind: "artifact", label: target.name, imageId: null, clusterId: null, teamId };
+  const targetKey = `artifact:${target.name}`;
+  const byRule = owningTeamId(r.rules, { repository: target.name, cluster: r.context.cluster, namespace: r.context.namespace });
+  const stored = (await r.sql.query<{ teamId: string }>(`SELECT "teamId" FROM "Finding" WHERE "targetKey" = $1 AND "teamId" IS NOT NULL LIMIT 1`, [targetKey])).rows[0]?.teamId;
+  const teamId = ownerAfterWrite(r.binding, { label: target.name, owner: byRule ?? stored ?? null, claimable: true }, r.named);
+  return { targetKey, kind: "artifact", label: target.name, imageId: null, clusterId: null, teamId };
 }
 
 async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<ResolvedTarget> {
   const { sql, now } = r;
-  const teamId = r.explicitTeamId ?? owningTeamId(r.rules, { repository: target.repository, cluster: r.context.cluster, namespace: r.context.namespace });
-  if (r.boundTeamId) {
-    const existing = await sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Image" WHERE "identityKey" = $1`, [imageIdentityKey(target)]);
-    assertBoundTeamMayTouch(r, existing.rows[0]?.teamId, `image ${imageLabel(target)}`);
-  }
-  const repository = await sql.query<{ id: string }>(
-    `INSERT INTO "ImageRepository" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2)
-     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-    [target.repository, teamId],
-  );
-  const image = await sql.query<{ id: string; teamId: string | null }>(
+  const identityKey = imageIdentityKey(target);
+  const byRule = owningTeamId(r.rules, { repository: target.repository, cluster: r.context.cluster, namespace: r.context.namespace });
+  const [existing, repository] = await Promise.all([
+    sql.query<{ teamId: string | null }>(`SELECT "teamId" FROM "Image" WHERE "identityKey" = $1`, [identityKey]),
+    sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "ImageRepository" WHERE name = $1`, [target.repository]),
+  ]);
+  // Another build of a repository belongs to the repository's team until something says otherwise.
+  const stored = existing.rows[0]?.teamId ?? repository.rows[0]?.teamId ?? null;
+  const teamId = ownerAfterWrite(r.binding, { label: `image ${imageLabel(target)}`, owner: byRule ?? stored, claimable: true }, r.named);
+  const repositoryId = await upsertRepository(sql, target.repository, repository.rows[0] ?? null, byRule ?? repository.rows[0]?.teamId ?? teamId);
+  const image = await sql.query<{ id: string }>(
     `INSERT INTO "Image" (id, "identityKey", "repositoryId", digest, "configId", tags, "osFamily", "osName", "osEndOfLife", "sizeBytes",
        "teamId", "firstSeenAt", "lastScannedAt")
      VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz)
@@ -108,43 +121,96 @@ async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<Res
        tags = ARRAY(SELECT DISTINCT unnest("Image".tags || EXCLUDED.tags)),
        "osFamily" = COALESCE(EXCLUDED."osFamily", "Image"."osFamily"), "osName" = COALESCE(EXCLUDED."osName", "Image"."osName"),
        "osEndOfLife" = EXCLUDED."osEndOfLife", "sizeBytes" = COALESCE(EXCLUDED."sizeBytes", "Image"."sizeBytes"),
-       "teamId" = COALESCE(EXCLUDED."teamId", "Image"."teamId"), "lastScannedAt" = EXCLUDED."lastScannedAt"
-     RETURNING id, "teamId"`,
-    [
-      imageIdentityKey(target),
-      repository.rows[0].id,
-      target.digest,
-      target.configId,
-      pgArray(target.tags),
-      target.osFamily,
-      target.osName,
-      target.osEndOfLife,
-      target.sizeBytes,
-      teamId,
-      now.toISOString(),
-    ],
+       "teamId" = EXCLUDED."teamId", "lastScannedAt" = EXCLUDED."lastScannedAt"
+     RETURNING id`,
+    [identityKey, repositoryId, target.digest, target.configId, pgArray(target.tags), target.osFamily, target.osName, target.osEndOfLife, target.sizeBytes, teamId, now.toISOString()],
   );
-  // A scan that names no team (and matches no ownership rule) keeps the image's team.
-  const { id: imageId, teamId: owner } = image.rows[0];
-  return { targetKey: `image:${imageId}`, kind: "image", label: imageLabel(target), imageId, clusterId: null, teamId: owner };
+  const imageId = image.rows[0].id;
+  return { targetKey: `image:${imageId}`, kind: "image", label: imageLabel(target), imageId, clusterId: null, teamId };
 }
 
-export async function upsertCluster(sql: Sql, rules: Rule[], name: string): Promise<{ id: string; teamId: string | null }> {
-  const { rows } = await sql.query<{ id: string; teamId: string | null }>(
-    `INSERT INTO "Cluster" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2)
-     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id, "teamId"`,
-    [name, owningTeamId(rules, { cluster: name })],
+async function upsertRepository(sql: Sql, name: string, existing: { id: string; teamId: string | null } | null, teamId: string | null): Promise<string> {
+  if (existing) {
+    if (teamId && existing.teamId !== teamId) await sql.query(`UPDATE "ImageRepository" SET "teamId" = $2 WHERE id = $1`, [existing.id, teamId]);
+    return existing.id;
+  }
+  const inserted = await sql.query<{ id: string }>(
+    `INSERT INTO "ImageRepository" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    [name, teamId],
   );
-  return rows[0];
+  return inserted.rows[0]?.id ?? (await sql.query<{ id: string }>(`SELECT id FROM "ImageRepository" WHERE name = $1`, [name])).rows[0].id;
 }
 
-export async function upsertNamespace(sql: Sql, rules: Rule[], cluster: { id: string; name: string }, name: string): Promise<{ id: string; teamId: string | null }> {
-  const { rows } = await sql.query<{ id: string; teamId: string | null }>(
-    `INSERT INTO "Namespace" (id, "clusterId", name, "teamId") VALUES (gen_random_uuid()::text, $1, $2, $3)
-     ON CONFLICT ("clusterId", name) DO UPDATE SET name = EXCLUDED.name RETURNING id, "teamId"`,
-    [cluster.id, name, owningTeamId(rules, { cluster: cluster.name, namespace: name })],
-  );
-  return rows[0];
+/**
+ * The cluster row, created when first seen. Its owner is re-resolved (a cluster rule wins over
+ * what is stored); a cluster a team-bound token brings into being is that team's, unless a rule
+ * speaks about the cluster (then it is shared out by rules).
+ */
+export async function clusterRow(r: Resolution, name: string): Promise<ClusterRow> {
+  const cached = r.clusters.get(name);
+  if (cached) return cached;
+  const byRule = clusterRuleOwner(r.rules, name);
+  const found = (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Cluster" WHERE name = $1`, [name])).rows[0];
+  let row: ClusterRow;
+  if (found) {
+    row = { id: found.id, name, teamId: byRule ?? found.teamId, created: false };
+    if (row.teamId !== found.teamId) await setOwner(r.sql, "Cluster", row.id, row.teamId);
+  } else {
+    const owner = byRule ?? (r.binding.teamId && !rulesMentionCluster(r.rules, name) ? r.binding.teamId : null);
+    const inserted = await r.sql.query<{ id: string }>(
+      `INSERT INTO "Cluster" (id, name, "teamId") VALUES (gen_random_uuid()::text, $1, $2) ON CONFLICT (name) DO NOTHING RETURNING id`,
+      [name, owner],
+    );
+    if (inserted.rows[0]) row = { id: inserted.rows[0].id, name, teamId: owner, created: true };
+    else {
+      // Another report created it a moment ago: take it as it is now.
+      const raced = (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Cluster" WHERE name = $1`, [name])).rows[0];
+      row = { id: raced.id, name, teamId: byRule ?? raced.teamId, created: false };
+    }
+  }
+  r.clusters.set(name, row);
+  return row;
+}
+
+/** A write of cluster-wide results (CIS checks, cluster-scoped objects, host alerts): the cluster's owner must allow it. */
+export async function writeCluster(r: Resolution, name: string): Promise<ClusterRow> {
+  const row = await clusterRow(r, name);
+  const teamId = ownerAfterWrite(r.binding, { label: `cluster ${name}`, owner: row.teamId, claimable: row.created && !rulesMentionCluster(r.rules, name) }, r.named);
+  if (teamId !== row.teamId) {
+    await setOwner(r.sql, "Cluster", row.id, teamId);
+    row.teamId = teamId;
+  }
+  return row;
+}
+
+/**
+ * A namespace written by this report. Its owner is its rule's team, else what is stored, else
+ * its cluster's; a namespace nobody owns in a cluster nobody owns is shared (no team-bound token
+ * may take it over).
+ */
+export async function writeNamespace(r: Resolution, cluster: ClusterRow, name: string): Promise<NamespaceRow> {
+  const cacheKey = `${cluster.id}/${name}`;
+  const cached = r.namespaces.get(cacheKey);
+  if (cached) return cached;
+  const byRule = namespaceRuleOwner(r.rules, cluster.name, name);
+  let found = (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Namespace" WHERE "clusterId" = $1 AND name = $2`, [cluster.id, name])).rows[0];
+  const owner = byRule ?? found?.teamId ?? cluster.teamId;
+  const teamId = ownerAfterWrite(r.binding, { label: `namespace ${name} in cluster ${cluster.name}`, owner, claimable: false }, null);
+  if (!found) {
+    const inserted = await r.sql.query<{ id: string }>(
+      `INSERT INTO "Namespace" (id, "clusterId", name, "teamId") VALUES (gen_random_uuid()::text, $1, $2, $3) ON CONFLICT ("clusterId", name) DO NOTHING RETURNING id`,
+      [cluster.id, name, byRule],
+    );
+    found = inserted.rows[0] ? { id: inserted.rows[0].id, teamId: byRule } : (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Namespace" WHERE "clusterId" = $1 AND name = $2`, [cluster.id, name])).rows[0];
+  }
+  if (byRule && found.teamId !== byRule) await setOwner(r.sql, "Namespace", found.id, byRule);
+  const row = { id: found.id, teamId };
+  r.namespaces.set(cacheKey, row);
+  return row;
+}
+
+async function setOwner(sql: Sql, table: "Cluster" | "Namespace", id: string, teamId: string | null): Promise<void> {
+  await sql.query(`UPDATE "${table}" SET "teamId" = $2 WHERE id = $1 AND "teamId" IS DISTINCT FROM $2`, [id, teamId]);
 }
 
 export interface ResolvedWorkload {
@@ -154,26 +220,28 @@ export interface ResolvedWorkload {
 }
 
 /** Namespace and workload rows for a cluster's objects, created on first sight. */
-export async function upsertWorkload(sql: Sql, rules: Rule[], cluster: { id: string; name: string }, ref: WorkloadRef): Promise<ResolvedWorkload> {
-  const namespace = await upsertNamespace(sql, rules, cluster, ref.namespace);
-  const { rows } = await sql.query<{ id: string }>(
-    `INSERT INTO "Workload" (id, "namespaceId", kind, name) VALUES (gen_random_uuid()::text, $1, $2, $3)
-     ON CONFLICT ("namespaceId", kind, name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+export async function upsertWorkload(r: Resolution, cluster: ClusterRow, ref: WorkloadRef): Promise<ResolvedWorkload> {
+  const namespace = await writeNamespace(r, cluster, ref.namespace);
+  const inserted = await r.sql.query<{ id: string }>(
+    `INSERT INTO "Workload" (id, "namespaceId", kind, name) VALUES (gen_random_uuid()::text, $1, $2, $3) ON CONFLICT ("namespaceId", kind, name) DO NOTHING RETURNING id`,
     [namespace.id, ref.kind, ref.name],
   );
-  return { namespaceId: namespace.id, namespaceTeamId: namespace.teamId, workloadId: rows[0].id };
+  const workloadId =
+    inserted.rows[0]?.id ??
+    (await r.sql.query<{ id: string }>(`SELECT id FROM "Workload" WHERE "namespaceId" = $1 AND kind = $2 AND name = $3`, [namespace.id, ref.kind, ref.name])).rows[0].id;
+  return { namespaceId: namespace.id, namespaceTeamId: namespace.teamId, workloadId };
 }
 
 /** Records which workloads run an image: those the report names, and the one named by the context. */
 export async function linkImageWorkloads(r: Resolution, imageId: string, clusterName: string | undefined, workloads: WorkloadRef[]): Promise<string | null> {
   if (!clusterName) return null;
-  const { sql, rules, context, now } = r;
+  const { sql, context, now } = r;
   const refs = [...workloads];
   if (context.namespace && context.workload) refs.push({ namespace: context.namespace, ...splitWorkload(context.workload) });
-  const cluster = { ...(await upsertCluster(sql, rules, clusterName)), name: clusterName };
-  if (context.namespace && !context.workload) await upsertNamespace(sql, rules, cluster, context.namespace);
+  const cluster = await clusterRow(r, clusterName);
+  if (context.namespace && !context.workload) await writeNamespace(r, cluster, context.namespace);
   for (const ref of refs) {
-    const { workloadId } = await upsertWorkload(sql, rules, cluster, ref);
+    const { workloadId } = await upsertWorkload(r, cluster, ref);
     await sql.query(
       `INSERT INTO "WorkloadImage" ("workloadId", "imageId", "firstSeenAt", "lastSeenAt") VALUES ($1, $2, $3::timestamptz, $3::timestamptz)
        ON CONFLICT ("workloadId", "imageId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`,

@@ -1,33 +1,16 @@
-// An ingest token bound to a team or a cluster can only post for that team or cluster.
-import { ApiError } from "@/lib/api/errors";
+// The names behind a token's binding, so the policy (bindRequest) can check a request's team= and cluster=.
+import { bindRequest, type TokenBinding } from "@/lib/authz/policy";
 import { db } from "@/lib/db";
-import type { IngestContext } from "@/lib/ingest/context";
 import type { VerifiedToken } from "@/lib/tokens/api-tokens";
 
-export async function applyTokenBinding(context: IngestContext, token: VerifiedToken): Promise<IngestContext> {
-  let bound = context;
-  if (token.teamId) {
-    const team = await db.team.findUniqueOrThrow({ where: { id: token.teamId }, select: { name: true } });
-    if (context.team && context.team !== team.name) {
-      throw new ApiError("forbidden", `This token is bound to team "${team.name}" and cannot post for team "${context.team}"`);
-    }
-    bound = { ...bound, team: team.name };
-  }
-  if (token.clusterId) {
-    const cluster = await db.cluster.findUniqueOrThrow({ where: { id: token.clusterId }, select: { name: true } });
-    if (context.cluster && context.cluster !== cluster.name) {
-      throw new ApiError("forbidden", `This token is bound to cluster "${cluster.name}" and cannot post for cluster "${context.cluster}"`);
-    }
-    bound = { ...bound, cluster: cluster.name };
-  }
-  return bound;
+export async function bindToToken<T extends { team?: string; cluster?: string }>(request: T, token: VerifiedToken): Promise<T> {
+  const [team, cluster] = await Promise.all([
+    token.teamId ? db.team.findUnique({ where: { id: token.teamId }, select: { name: true } }) : null,
+    token.clusterId ? db.cluster.findUnique({ where: { id: token.clusterId }, select: { name: true } }) : null,
+  ]);
+  return bindRequest(request, { team: team?.name ?? null, cluster: cluster?.name ?? null });
 }
 
-/** Runtime events land on a cluster: a team-bound token may not post for another team's cluster. */
-export async function assertClusterForBoundTeam(token: VerifiedToken, clusterName: string | undefined): Promise<void> {
-  if (!token.teamId || !clusterName) return;
-  const cluster = await db.cluster.findUnique({ where: { name: clusterName }, select: { teamId: true } });
-  if (cluster?.teamId && cluster.teamId !== token.teamId) {
-    throw new ApiError("forbidden", `This token is bound to a team and cannot post for cluster "${clusterName}", which belongs to another team`);
-  }
+export function bindingOf(token: VerifiedToken): TokenBinding {
+  return { teamId: token.teamId, clusterId: token.clusterId };
 }

@@ -1,5 +1,6 @@
 // Which team owns a target: an explicit team wins; else the most specific ownership rule —
 // the longest matching repository prefix, then a cluster+namespace rule, then a cluster rule.
+// Rules of equal specificity cannot exist (a unique index), so the answer never depends on order.
 import type { Sql } from "@/lib/sql";
 
 export interface OwnershipSubject {
@@ -39,4 +40,19 @@ export async function loadOwnershipRules(sql: Sql): Promise<Rule[]> {
 
 export function owningTeamId(rules: readonly Rule[], subject: OwnershipSubject): string | null {
   return pickOwningRule(rules, subject)?.teamId ?? null;
+}
+
+/** The team a rule gives a cluster (a cluster rule without a namespace). */
+export function clusterRuleOwner(rules: readonly Rule[], cluster: string): string | null {
+  return rules.find((r) => !r.repositoryPrefix && r.clusterName === cluster && !r.namespace)?.teamId ?? null;
+}
+
+/** The team a rule gives a namespace of a cluster (exactly that cluster and namespace). */
+export function namespaceRuleOwner(rules: readonly Rule[], cluster: string, namespace: string): string | null {
+  return rules.find((r) => !r.repositoryPrefix && r.clusterName === cluster && r.namespace === namespace)?.teamId ?? null;
+}
+
+/** Whether any rule speaks about this cluster: then a team-bound token may not claim it as new. */
+export function rulesMentionCluster(rules: readonly Rule[], cluster: string): boolean {
+  return rules.some((r) => r.clusterName === cluster);
 }

@@ -101,8 +101,9 @@ export async function setSlaAction(_: FormState, form: FormData): Promise<FormSt
 
 export async function createRuleAction(_: FormState, form: FormData): Promise<FormState> {
   return asViewer(async (viewer) => {
-    await createOwnershipRule(viewer, { team: text(form, "team"), repositoryPrefix: text(form, "repositoryPrefix"), clusterName: text(form, "clusterName"), namespace: text(form, "namespace") });
-    return done("Rule added; it applies to scans from now on.");
+    const changes = await createOwnershipRule(viewer, { team: text(form, "team"), repositoryPrefix: text(form, "repositoryPrefix"), clusterName: text(form, "clusterName"), namespace: text(form, "namespace") });
+    const moved = [`${changes.images} image${changes.images === 1 ? "" : "s"}`, `${changes.clusters} cluster${changes.clusters === 1 ? "" : "s"}`, `${changes.namespaces} namespace${changes.namespaces === 1 ? "" : "s"}`, `${changes.findings} finding${changes.findings === 1 ? "" : "s"}`];
+    return done(`Rule added and applied: ${moved.join(", ")} changed team. Later scans follow it too.`);
   });
 }
 

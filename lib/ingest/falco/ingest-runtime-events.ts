@@ -6,8 +6,10 @@ import { ReportError } from "@/lib/ingest/errors";
 import { identityKey, runtimeLocalKey } from "@/lib/findings/identity";
 import { severityRank } from "@/lib/findings/severity";
 import type { Severity } from "@/lib/findings/model";
-import { upsertCluster, upsertNamespace } from "@/lib/ingest/targets";
-import { loadOwnershipRules, type Rule } from "@/lib/ownership/resolve-team";
+import { clusterRow, newResolution, writeCluster, writeNamespace, type Resolution } from "@/lib/ingest/targets";
+import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
+import { AccessDenied } from "@/lib/authz/errors";
+import type { TokenBinding } from "@/lib/authz/policy";
 import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority } from "@/lib/ingest/falco/parse-events";
 
 /** Raw events kept per runtime finding; older ones are dropped (the finding keeps the count). */
@@ -26,6 +28,8 @@ interface Alert {
   eventKey: string;
   findingKey: string;
   namespace: string;
+  namespaceId: string | null;
+  teamId: string | null;
   workload: string;
   rule: string;
   priority: string;
@@ -38,47 +42,83 @@ interface Alert {
   fields: unknown;
 }
 
-export async function ingestRuntimeEvents(input: { body: string; cluster: string; receivedAt?: Date }): Promise<RuntimeIngestResult> {
+export async function ingestRuntimeEvents(input: { body: string; cluster: string; binding?: TokenBinding; receivedAt?: Date }): Promise<RuntimeIngestResult> {
   const now = input.receivedAt ?? new Date();
   const { events, errors } = parseFalcoBody(input.body);
-  if (events.length === 0) throw new ReportError(`No valid Falco event in the body: ${errors[0]}`);
+  if (events.length === 0 && errors.length > 0) throw new ReportError(`No valid Falco event in the body: ${errors[0]}`);
   const internal = events.filter(({ event }) => isFalcoInternal(event)).length;
   const alerts = events.filter(({ event }) => !isFalcoInternal(event));
 
-  const stored = await inTransaction(async (sql) => {
-      await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`runtime:${input.cluster}`]);
-      const rules = await loadOwnershipRules(sql);
-      const cluster = await upsertCluster(sql, rules, input.cluster);
-      const targetKey = `cluster:${cluster.id}/runtime`;
-      const rows: Alert[] = alerts.map(({ event, raw }) => {
-        const place = placeOf(event);
-        return {
-          eventKey: createHash("sha256").update(`${input.cluster}\n${raw}`).digest("hex"),
-          findingKey: identityKey(targetKey, runtimeLocalKey({ ...place, rule: event.rule })),
-          ...place,
-          rule: event.rule,
-          priority: event.priority,
-          severity: severityOfPriority(event.priority),
-          time: event.time,
-          occurredAt: occurredAt(event.time, now),
-          source: event.source ?? null,
-          hostname: event.hostname ?? null,
-          output: event.output ?? null,
-          fields: event.output_fields ?? null,
-        };
+  const { stored, refused } = await inTransaction(async (sql) => {
+    await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`runtime:${input.cluster}`]);
+    const r = newResolution({
+      sql,
+      rules: await loadOwnershipRules(sql),
+      context: { format: "auto", cluster: input.cluster },
+      named: null,
+      binding: input.binding ?? { teamId: null, clusterId: null },
+      now,
+    });
+    const cluster = await clusterRow(r, input.cluster);
+    const targetKey = `cluster:${cluster.id}/runtime`;
+    const places = await allowedPlaces(r, alerts.map(({ event }) => placeOf(event).namespace));
+    const rows: Alert[] = [];
+    for (const { event, raw } of alerts) {
+      const place = placeOf(event);
+      const allowed = places.get(place.namespace)!;
+      if (allowed instanceof AccessDenied) continue;
+      rows.push({
+        eventKey: createHash("sha256").update(`${input.cluster}\n${raw}`).digest("hex"),
+        findingKey: identityKey(targetKey, runtimeLocalKey({ ...place, rule: event.rule })),
+        ...place,
+        namespaceId: allowed.id,
+        teamId: allowed.teamId,
+        rule: event.rule,
+        priority: event.priority,
+        severity: severityOfPriority(event.priority),
+        time: event.time,
+        occurredAt: occurredAt(event.time, now),
+        source: event.source ?? null,
+        hostname: event.hostname ?? null,
+        output: event.output ?? null,
+        fields: event.output_fields ?? null,
       });
-      const fresh = await insertNewEvents(sql, cluster.id, rows);
-      await upsertRuntimeFindings(sql, rules, { clusterId: cluster.id, clusterName: input.cluster, clusterTeamId: cluster.teamId, targetKey, now }, fresh);
-      return fresh.length;
-  });
+    }
+    const denied = [...places.entries()].filter((e): e is [string, AccessDenied] => e[1] instanceof AccessDenied);
+    // Nothing this token may write: a refusal, not an empty success.
+    if (rows.length === 0 && denied.length > 0) throw denied[0][1];
+    const fresh = await insertNewEvents(sql, cluster.id, rows);
+    await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, fresh);
+    return { stored: fresh.length, refused: { count: alerts.length - rows.length, reasons: denied.map(([, e]) => e.message) } };
+  }, "events");
   return {
-    accepted: events.length,
-    rejected: errors.length,
+    accepted: events.length - refused.count,
+    rejected: errors.length + refused.count,
     alerts: stored,
-    duplicates: alerts.length - stored,
+    duplicates: alerts.length - refused.count - stored,
     ignored: internal,
-    errors: errors.slice(0, 10),
+    errors: [...errors, ...refused.reasons].slice(0, 10),
   };
+}
+
+/**
+ * Where this token may write alerts: each namespace the events name (its owner's, or the
+ * cluster's), and the cluster itself for alerts outside any namespace (the host). A place it may
+ * not write is kept as the refusal, and its alerts are rejected with that reason.
+ */
+async function allowedPlaces(r: Resolution, namespaces: string[]): Promise<Map<string, { id: string | null; teamId: string | null } | AccessDenied>> {
+  const cluster = await clusterRow(r, r.context.cluster!);
+  const places = new Map<string, { id: string | null; teamId: string | null } | AccessDenied>();
+  for (const namespace of new Set(namespaces)) {
+    try {
+      if (namespace) places.set(namespace, await writeNamespace(r, cluster, namespace));
+      else places.set(namespace, { id: null, teamId: (await writeCluster(r, cluster.name)).teamId });
+    } catch (error) {
+      if (!(error instanceof AccessDenied)) throw error;
+      places.set(namespace, error);
+    }
+  }
+  return places;
 }
 
 /** Stores the events not seen before (a retried delivery is not counted twice); returns them. */
@@ -111,13 +151,11 @@ async function insertNewEvents(sql: Sql, clusterId: string, rows: Alert[]): Prom
 
 interface RuntimeTarget {
   clusterId: string;
-  clusterName: string;
-  clusterTeamId: string | null;
   targetKey: string;
   now: Date;
 }
 
-async function upsertRuntimeFindings(sql: Sql, rules: Rule[], target: RuntimeTarget, alerts: Alert[]): Promise<void> {
+async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Alert[]): Promise<void> {
   if (alerts.length === 0) return;
   const groups = new Map<string, { first: Alert; last: Alert; count: number; severity: Severity }>();
   for (const a of alerts) {
@@ -130,10 +168,6 @@ async function upsertRuntimeFindings(sql: Sql, rules: Rule[], target: RuntimeTar
       if (severityRank[a.severity] > severityRank[g.severity]) g.severity = a.severity;
     }
   }
-  const namespaceTeams = new Map<string, { id: string | null; teamId: string | null }>();
-  for (const ns of new Set(alerts.map((a) => a.namespace).filter(Boolean))) {
-    namespaceTeams.set(ns, await upsertNamespace(sql, rules, { id: target.clusterId, name: target.clusterName }, ns));
-  }
   const rows = [...groups.entries()].map(([key, g]) => ({
     k: key,
     rule: g.last.rule,
@@ -143,8 +177,8 @@ async function upsertRuntimeFindings(sql: Sql, rules: Rule[], target: RuntimeTar
     last: g.last.occurredAt,
     n: g.count,
     loc: [g.last.namespace, g.last.workload].filter(Boolean).join("/"),
-    ns: namespaceTeams.get(g.last.namespace)?.id ?? null,
-    team: namespaceTeams.get(g.last.namespace)?.teamId ?? target.clusterTeamId,
+    ns: g.last.namespaceId,
+    team: g.last.teamId,
     out: g.last.output?.slice(0, 2000) ?? null,
   }));
   const json = JSON.stringify(rows);
@@ -163,6 +197,7 @@ async function upsertRuntimeFindings(sql: Sql, rules: Rule[], target: RuntimeTar
         $4::timestamptz + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))
       FROM incoming i
       ON CONFLICT ("identityKey") DO UPDATE SET
+        "teamId" = EXCLUDED."teamId", "namespaceId" = EXCLUDED."namespaceId",
         "firstSeenAt" = LEAST("Finding"."firstSeenAt", EXCLUDED."firstSeenAt"),
         "lastSeenAt" = GREATEST("Finding"."lastSeenAt", EXCLUDED."lastSeenAt"),
         severity = CASE WHEN array_position(ARRAY['unknown','low','medium','high','critical'], EXCLUDED.severity::text)

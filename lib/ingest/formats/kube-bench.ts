@@ -90,6 +90,9 @@ export function parseKubeBench(doc: unknown): NormalisedReport {
     tool: "kube-bench",
     toolVersion: null,
     reportCreatedAt: null,
-    groups: [...byNodeType.entries()].map(([nodeType, findings]) => targetGroup({ kind: "cluster", name: null, part: `kube-bench:${nodeType}` }, findings)),
+    // A run that checked no node type (no controls) is recorded, and closes nothing.
+    groups: byNodeType.size
+      ? [...byNodeType.entries()].map(([nodeType, findings]) => targetGroup({ kind: "cluster", name: null, part: `kube-bench:${nodeType}` }, findings))
+      : [targetGroup({ kind: "cluster", name: null, covers: { namespaces: [], clusterScoped: false } }, [])],
   };
 }

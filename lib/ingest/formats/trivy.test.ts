@@ -105,8 +105,10 @@ describe("normaliseCheckId", () => {
 describe("parseTrivy on other shapes", () => {
   it("reads a trivy k8s cluster report: one group per image, with the workloads that run it", () => {
     const report = parseTrivy(fixture("thirdparty_zora_trivy-k8s-cluster-vuln.json"));
-    // A vulnerability-only run says nothing about the cluster's misconfigurations.
-    expect(report.groups.every((g) => g.target.kind === "image")).toBe(true);
+    // A vulnerability-only run says nothing about the cluster's misconfigurations: it covers no namespace.
+    const [cluster, ...images] = report.groups;
+    expect(cluster).toMatchObject({ target: { kind: "cluster", name: "kind-kind", covers: { namespaces: [], clusterScoped: false } }, findings: [] });
+    expect(images.every((g) => g.target.kind === "image")).toBe(true);
     const sidecar = report.groups.find((g) => g.target.kind === "image" && g.target.repository === "quay.io/kiwigrid/k8s-sidecar")!;
     expect(sidecar.workloads).toEqual([
       { namespace: "apps", kind: "Deployment", name: "app1" },
@@ -130,8 +132,25 @@ describe("parseTrivy on other shapes", () => {
     };
     const legacy = parseTrivy({ ClusterName: "prod", Vulnerabilities: current.Resources, Misconfigurations: [misconfig] });
     const cluster = legacy.groups.find((g) => g.target.kind === "cluster")!;
-    expect(cluster.target).toEqual({ kind: "cluster", name: "prod" });
+    // It looked at the configuration of namespace apps, and only there.
+    expect(cluster.target).toEqual({ kind: "cluster", name: "prod", covers: { namespaces: ["apps"], clusterScoped: false } });
     expect(cluster.findings).toMatchObject([{ kind: "misconfiguration", ruleId: "KSV-0012", resource: { namespace: "apps", kind: "Deployment", name: "app1" } }]);
+  });
+
+  it("keeps cluster-scoped objects at the cluster, and counts a clean or empty report as covering what it listed", () => {
+    const check = { ID: "KSV-0041", Title: "Manage secrets", Severity: "CRITICAL", Status: "FAIL" };
+    const report = parseTrivy({
+      ClusterName: "prod",
+      Resources: [
+        { Namespace: "", Kind: "ClusterRole", Name: "admin", Results: [{ Target: "ClusterRole/admin", Class: "config", Misconfigurations: [check] }] },
+        { Namespace: "shop", Kind: "Deployment", Name: "web", Results: [{ Target: "Deployment/web", Class: "config", Misconfigurations: [] }] },
+      ],
+    });
+    expect(report.groups[0].target).toEqual({ kind: "cluster", name: "prod", covers: { namespaces: ["shop"], clusterScoped: true } });
+    expect(report.groups[0].findings).toMatchObject([{ location: "ClusterRole/admin", resource: { namespace: "", kind: "ClusterRole", name: "admin" } }]);
+    for (const empty of [{ ClusterName: "prod", Resources: [] }, { ClusterName: "prod", Resources: [{ Namespace: "shop", Kind: "Pod", Name: "x", Results: [] }] }]) {
+      expect(parseTrivy(empty).groups).toEqual([{ target: { kind: "cluster", name: "prod", covers: { namespaces: [], clusterScoped: false } }, findings: [], packages: [], workloads: [] }]);
+    }
   });
 
   it("reads the pre-0.20 array, and its null, as a report about one image", () => {

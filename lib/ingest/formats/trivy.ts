@@ -82,13 +82,13 @@ function parseLegacy(doc: unknown): NormalisedReport {
 
 function parseK8s(doc: unknown): NormalisedReport {
   const report = validate(trivyK8sReport, doc, "Trivy Kubernetes");
-  const resources = [...(report.Resources ?? []), ...(report.Vulnerabilities ?? []), ...(report.Misconfigurations ?? [])];
+  const resources = [...(report.Resources ?? []), ...(report.Vulnerabilities ?? []), ...(report.Misconfigurations ?? [])].filter((r) => r.Kind && r.Name);
   const images = new Map<string, TargetFindings>();
   const clusterFindings: NormalisedFinding[] = [];
   for (const resource of resources) {
-    if (!resource.Kind || !resource.Name) continue; // empty entries and scan errors carry nothing
-    const workload: WorkloadRef = { namespace: resource.Namespace || "default", kind: resource.Kind, name: resource.Name };
-    const resourceId = `${workload.namespace}/${workload.kind}/${workload.name}`;
+    // Cluster-scoped objects (nodes, cluster roles) have no namespace: they belong to the cluster.
+    const workload: WorkloadRef = { namespace: resource.Namespace ?? "", kind: resource.Kind!, name: resource.Name! };
+    const resourceId = `${workload.namespace ? `${workload.namespace}/` : ""}${workload.kind}/${workload.name}`;
     for (const result of resource.Results ?? []) {
       for (const m of result.Misconfigurations ?? []) {
         if ((m.Status ?? "FAIL").toUpperCase() === "FAIL") clusterFindings.push({ ...misconfigurationFinding(resourceId, m), resource: workload });
@@ -102,19 +102,25 @@ function parseK8s(doc: unknown): NormalisedReport {
     const group = images.get(key) ?? targetGroup(target, [], { workloads: [] });
     images.set(key, group);
     group.findings.push(...vulnResults.flatMap((r) => resultFindings({ ...r, Misconfigurations: null }, r.Target ?? "")));
-    if (!group.workloads.some((w) => w.namespace === workload.namespace && w.kind === workload.kind && w.name === workload.name)) group.workloads.push(workload);
+    if (workload.namespace && !group.workloads.some((w) => w.namespace === workload.namespace && w.kind === workload.kind && w.name === workload.name)) group.workloads.push(workload);
   }
-  // Only a report that checked configuration speaks for the cluster's misconfigurations: a
-  // vulnerability-only run (--scanners vuln) must not close them.
+  // Only a report that checked configuration speaks for the cluster's misconfigurations, and only
+  // for the namespaces it looked at: a vulnerability-only run (--scanners vuln) or a run limited to
+  // some namespaces must not close the others' findings. An empty report covers nothing.
   const checkedConfig = (report.Misconfigurations?.length ?? 0) > 0 || resources.some((r) => r.Results?.some((x) => x.Class === "config" || (x.Misconfigurations?.length ?? 0) > 0));
-  const cluster = targetGroup({ kind: "cluster", name: report.ClusterName?.trim() || null }, clusterFindings);
+  // The older shape lists the objects whose configuration was checked on their own.
+  const configChecked = (report.Misconfigurations?.length ? report.Misconfigurations : resources).filter((r) => r.Kind && r.Name);
+  const covers = checkedConfig
+    ? { namespaces: [...new Set(configChecked.map((r) => r.Namespace ?? "").filter(Boolean))], clusterScoped: configChecked.some((r) => !r.Namespace) }
+    : { namespaces: [], clusterScoped: false };
+  const clusterName = report.ClusterName?.trim() || null;
   return {
     format: "trivy",
     tool: "trivy",
     toolVersion: null,
     reportCreatedAt: null,
-    groups: [...(checkedConfig ? [cluster] : []), ...images.values()],
-    clusterName: report.ClusterName?.trim() || null,
+    groups: [targetGroup({ kind: "cluster", name: clusterName, covers }, clusterFindings), ...images.values()],
+    clusterName,
   };
 }
 

@@ -5,7 +5,7 @@ import { apiRoute, queryObject } from "@/lib/api/handler";
 import { readJsonText } from "@/lib/api/body";
 import { env } from "@/lib/env";
 import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
-import { applyTokenBinding, assertClusterForBoundTeam } from "@/lib/ingest/token-binding";
+import { bindingOf, bindToToken } from "@/lib/ingest/token-binding";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,10 +13,9 @@ export const dynamic = "force-dynamic";
 const query = z.object({ cluster: z.string().trim().min(1).max(253).optional() }).strict();
 
 export const POST = apiRoute({ token: "ingest", budget: "runtime-events" }, async ({ request, url, token }) => {
-  const bound = await applyTokenBinding({ format: "auto", ...query.parse(queryObject(url)) }, token);
+  const bound = await bindToToken(query.parse(queryObject(url)), token);
   if (!bound.cluster) throw new ApiError("bad_request", "cluster= is required: name the cluster these events come from");
-  await assertClusterForBoundTeam(token, bound.cluster);
   const body = await readJsonText(request, env().ingestBodyLimitBytes);
-  const result = await ingestRuntimeEvents({ body, cluster: bound.cluster });
+  const result = await ingestRuntimeEvents({ body, cluster: bound.cluster, binding: bindingOf(token) });
   return Response.json(result, { status: 202 });
 });

@@ -4,15 +4,15 @@ import { decodeJsonBody, readJsonBody } from "@/lib/api/body";
 import { env } from "@/lib/env";
 import { ingestContextSchema } from "@/lib/ingest/context";
 import { ingestReport } from "@/lib/ingest/ingest-report";
-import { applyTokenBinding } from "@/lib/ingest/token-binding";
+import { bindingOf, bindToToken } from "@/lib/ingest/token-binding";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
-  const context = await applyTokenBinding(ingestContextSchema.parse(queryObject(url)), token);
+  const context = await bindToToken(ingestContextSchema.parse(queryObject(url)), token);
   const body = await readJsonBody(request, env().ingestBodyLimitBytes);
-  const result = await ingestReport({ body: () => decodeJsonBody(body.bytes), bodyDigest: body.sha256, context, tokenId: token.id, boundTeamId: token.teamId });
+  const result = await ingestReport({ body: () => decodeJsonBody(body.bytes), bodyDigest: body.sha256, context, tokenId: token.id, binding: bindingOf(token) });
   const { duplicate, ...scan } = result;
   return duplicate ? Response.json({ ...scan, duplicate: true }, { status: 200 }) : Response.json(scan, { status: 201 });
 });
