@@ -66,8 +66,13 @@ async function userOrThrow(id: string) {
   return user;
 }
 
-/** Nobody may lock the organisation out: the last active admin keeps the role and the account. */
+/**
+ * Nobody may lock the organisation out: the last active admin keeps the role and the account.
+ * Changes that can remove an admin take one lock first, so two admins demoting each other at the
+ * same moment are checked one after the other, and the second sees the first's change.
+ */
 async function assertNotLastAdmin(userId: string, tx: DbTx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('portcullis:admins', 0))`;
   const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: userId } } });
   if (others === 0) throw new InvalidInput("this is the last active admin; make someone else admin first");
 }

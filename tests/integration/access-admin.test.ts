@@ -126,6 +126,17 @@ describe("what admin changes record and refuse", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: admin.userId } })).role).toBe("engineer");
   });
 
+  it("keeps one active admin even when two admins demote or disable each other at the same moment", async () => {
+    for (let round = 0; round < 5; round++) {
+      await db.user.updateMany({ where: { role: "admin" }, data: { role: "engineer" } });
+      const a = await actorFor("admin");
+      const b = await actorFor("admin");
+      const outcomes = await Promise.allSettled(round % 2 ? [changeRole(a, b.userId, "engineer"), changeRole(b, a.userId, "engineer")] : [setDisabled(a, b.userId, true), changeRole(b, a.userId, "manager")]);
+      expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+      expect(await db.user.count({ where: { role: "admin", disabledAt: null } })).toBe(1);
+    }
+  });
+
   it("applies the password policy to new users and resets, with a reason", async () => {
     const admin = await actorFor("admin");
     await expect(createUser(admin, { email: "weak@example.com", password: "short", role: "engineer" })).rejects.toThrow(/at least 12/);
