@@ -89,11 +89,35 @@ export async function closeSqlPool(): Promise<void> {
 export type Cell = unknown;
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const NUL = /\u0000/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text as PostgreSQL can hold it: without NUL characters, and without lone UTF-16 surrogates
+ * (which JSON can escape but jsonb refuses); such characters from a report are lost, nothing else.
+ */
+export function pgText(text: string): string {
+  return NEEDS_CLEANING.test(text) ? text.replace(NUL, "").replace(LONE_SURROGATE, "\uFFFD") : text;
+}
+const NEEDS_CLEANING = /[\u0000\uD800-\uDFFF]/;
+
+/** A value as jsonb text: every string and key cleaned with pgText, so the JSON is always accepted. */
+export function pgJson(value: unknown): string {
+  return JSON.stringify(cleanValue(value));
+}
+
+function cleanValue(value: unknown): unknown {
+  if (typeof value === "string") return pgText(value);
+  if (Array.isArray(value)) return value.map(cleanValue);
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [pgText(k), cleanValue(v)]));
+  }
+  return value;
+}
 
 function copyCell(value: Cell): string {
   if (value === null || value === undefined) return "\\N";
-  // Postgres text and jsonb cannot hold NUL characters; a report that contains them loses only those.
-  const text = (value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value).replace(/\\u0000/g, "") : String(value)).replace(/\u0000/g, "");
+  const text = value instanceof Date ? value.toISOString() : typeof value === "object" ? pgJson(value) : pgText(String(value));
   return NEEDS_ESCAPE.test(text) ? text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : text;
 }
 
@@ -125,8 +149,8 @@ async function insertAsJson(sql: Sql, table: string, columns: readonly string[],
   let batch: Record<string, unknown>[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    // As in COPY: Postgres text cannot hold NUL characters.
-    await sql.query(`INSERT INTO ${target} SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)`, [JSON.stringify(batch).replace(/\\u0000/g, "")]);
+    // As in COPY: text as Postgres can hold it.
+    await sql.query(`INSERT INTO ${target} SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)`, [pgJson(batch)]);
     batch = [];
   };
   for (const row of rows) {

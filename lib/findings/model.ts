@@ -1,5 +1,6 @@
 // The normalised finding: what every format parser produces and the merge consumes.
 import type { FindingKind, Severity } from "@/lib/generated/prisma/enums";
+import { bounded, boundedDetails, boundedVulnerability, TEXT_LIMITS } from "@/lib/findings/text";
 
 export type { FindingKind, Severity };
 
@@ -138,10 +139,10 @@ export function makeFinding(f: Pick<NormalisedFinding, RequiredFields> & Partial
     kind: f.kind,
     localKey: f.localKey,
     ruleId: f.ruleId,
-    title: f.title,
+    title: bounded(f.title, TEXT_LIMITS.title),
     severity: f.severity,
     cvssScore: f.cvssScore ?? null,
-    vulnerability: f.vulnerability ?? null,
+    vulnerability: f.vulnerability ? boundedVulnerability(f.vulnerability) : null,
     packageName: f.packageName ?? null,
     installedVersion: f.installedVersion ?? null,
     packagePath: f.packagePath ?? null,
@@ -150,7 +151,7 @@ export function makeFinding(f: Pick<NormalisedFinding, RequiredFields> & Partial
     scannerStatus: f.scannerStatus ?? null,
     location: f.location ?? null,
     startLine: f.startLine ?? null,
-    details: f.details ?? null,
+    details: boundedDetails(f.details ?? null),
     resource: f.resource ?? null,
     initialStatus: f.initialStatus ?? null,
   };

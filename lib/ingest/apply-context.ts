@@ -20,8 +20,12 @@ function applyToTarget(target: ReportTarget, context: IngestContext): ReportTarg
   }
   if (target.kind === "artifact") {
     // A report about an artifact (e.g. a SARIF or SBOM file) is about an image when image= says so.
-    return context.image ? imageOverride(unnamedImage(), context.image) : target;
+    if (context.image) return imageOverride(unnamedImage(), context.image);
+    const name = context.artifact ?? target.name;
+    if (!name) throw new ReportError("This report names no target: pass image=<repository:tag> for an image, or artifact=<name> for a repository or directory", "invalid_context");
+    return { ...target, name };
   }
+  if (context.artifact) throw new ReportError("artifact= names a repository or directory, but this report is about an image: use image= instead", "invalid_context");
   if (context.image) return imageOverride(target, context.image);
   if (!target.repository) throw new ReportError("This report names no image: pass image=<repository:tag>", "invalid_context");
   return target;

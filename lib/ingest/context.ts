@@ -2,16 +2,24 @@
 import { z } from "zod";
 import { REQUESTABLE_FORMATS } from "@/lib/ingest/detect";
 
-const name = z.string().trim().min(1).max(253);
+/** A name from the query (cluster, namespace, workload, team, image). */
+export const contextName = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(253, "is longer than 253 characters")
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters (such as %00)");
 
 export const ingestContextSchema = z
   .object({
     format: z.enum(REQUESTABLE_FORMATS).default("auto"),
-    cluster: name.optional(),
-    namespace: name.optional(),
-    workload: name.optional(),
-    team: name.optional(),
-    image: name.optional(),
+    cluster: contextName.optional(),
+    namespace: contextName.optional(),
+    workload: contextName.optional(),
+    team: contextName.optional(),
+    image: contextName.optional(),
+    /** the scanned repository or directory, for reports that do not name it (SARIF, trimmed Grype) */
+    artifact: contextName.optional(),
   })
   .strict()
   .refine((c) => !c.namespace || c.cluster, { message: "namespace= needs cluster=", path: ["namespace"] })
@@ -28,5 +36,5 @@ export function splitWorkload(workload: string): { kind: string; name: string } 
 
 /** Context parameters in a fixed order, so that the same report with the same context dedupes. */
 export function canonicalContext(c: IngestContext): string {
-  return JSON.stringify([c.cluster ?? null, c.namespace ?? null, c.workload ?? null, c.team ?? null, c.image ?? null]);
+  return JSON.stringify([c.cluster ?? null, c.namespace ?? null, c.workload ?? null, c.team ?? null, c.image ?? null, ...(c.artifact ? [c.artifact] : [])]);
 }

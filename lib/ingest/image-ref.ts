@@ -11,7 +11,7 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** Parses a reference; returns null when it is not a plausible image reference. */
 export function parseImageRef(input: string): ImageRef | null {
   const ref = input.trim();
-  if (ref === "" || ref.length > 512 || /\s/.test(ref)) return null;
+  if (ref === "" || ref.length > 512 || /[\s\u0000-\u001f\u007f]/.test(ref)) return null;
   if (DIGEST.test(ref)) return null; // a bare digest names no repository
   let rest = ref;
   let digest: string | null = null;

@@ -1,6 +1,6 @@
 // One report in: parse, resolve its targets, and merge their findings — all in one transaction.
 import { createHash } from "node:crypto";
-import { inTransaction, type Sql } from "@/lib/sql";
+import { inTransaction, pgText, type Sql } from "@/lib/sql";
 import { db } from "@/lib/db";
 import { ReportError } from "@/lib/ingest/errors";
 import { assertJsonDepth } from "@/lib/ingest/json-depth";
@@ -10,6 +10,7 @@ import { canonicalContext, type IngestContext } from "@/lib/ingest/context";
 import { clusterRow, linkImageWorkloads, newResolution, resolveTarget, resolveTeamByName, targetLockKey, upsertWorkload, writeNamespace, type Resolution, type ResolvedTarget } from "@/lib/ingest/targets";
 import type { TokenBinding } from "@/lib/authz/policy";
 import { replacePackages } from "@/lib/ingest/packages";
+import { assertStorable } from "@/lib/ingest/storable";
 import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
 import { distinctByIdentity, mergeFindings, severityCounts, type CloseScope, type MergeCounts, type MergeFinding } from "@/lib/findings/merge";
 import { catalogueScope, upsertVulnerabilityCatalogue } from "@/lib/findings/catalogue";
@@ -54,11 +55,19 @@ export async function ingestReport(input: IngestInput): Promise<IngestResult> {
   const reportDigest = input.bodyDigest ?? sha256(input.body as string);
   const dedupeKey = sha256(`${reportDigest}\n${canonicalContext(input.context)}`);
   const earlier = await findDuplicate(dedupeKey);
-  if (earlier) return earlier;
+  if (earlier) {
+    // The body was seen before; a format= that does not match it is still wrong.
+    const requested = input.context.format;
+    if (requested !== "auto" && requested !== earlier.format) {
+      throw new ReportError(`format=${requested} was requested but the body is a ${earlier.format} report`, "format_mismatch");
+    }
+    return earlier;
+  }
 
   const text = typeof input.body === "function" ? input.body() : input.body;
   const report = detectAndParse(parseJsonBody(text), input.context.format);
   const groups = applyContext(report.groups, input.context).map((g) => ({ ...g, findings: distinctByIdentity(g.findings) }));
+  assertStorable(report.tool, groups);
   const now = input.receivedAt ?? new Date();
 
   try {
@@ -124,7 +133,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       reportDigest,
       report.format,
       report.tool,
-      report.toolVersion,
+      report.toolVersion === null ? null : pgText(report.toolVersion).slice(0, 200),
       primary.kind,
       primary.targetKey,
       primary.label,

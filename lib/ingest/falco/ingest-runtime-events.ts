@@ -1,7 +1,7 @@
 // Falco events in: each alert is kept for drill-down and counted into one runtime-alert finding
 // per (cluster, namespace, workload, rule), all in one transaction.
 import { createHash } from "node:crypto";
-import { copyRows, inTransaction, type Sql } from "@/lib/sql";
+import { copyRows, inTransaction, pgJson, type Sql } from "@/lib/sql";
 import { ReportError } from "@/lib/ingest/errors";
 import { identityKey, runtimeLocalKey } from "@/lib/findings/identity";
 import { severityRank } from "@/lib/findings/severity";
@@ -9,6 +9,8 @@ import type { Severity } from "@/lib/findings/model";
 import { clusterRow, newResolution, writeCluster, writeNamespace, type Resolution } from "@/lib/ingest/targets";
 import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
 import { AccessDenied } from "@/lib/authz/errors";
+import { AppError } from "@/lib/errors";
+import { identifierProblem, LIMITS } from "@/lib/ingest/storable";
 import type { TokenBinding } from "@/lib/authz/policy";
 import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority } from "@/lib/ingest/falco/parse-events";
 
@@ -46,6 +48,8 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
   const now = input.receivedAt ?? new Date();
   const { events, errors } = parseFalcoBody(input.body);
   if (events.length === 0 && errors.length > 0) throw new ReportError(`No valid Falco event in the body: ${errors[0]}`);
+  // An empty batch (`[]`) is nothing to store and nothing wrong.
+  if (events.length === 0) return { accepted: 0, rejected: 0, alerts: 0, duplicates: 0, ignored: 0, errors: [] };
   const internal = events.filter(({ event }) => isFalcoInternal(event)).length;
   const alerts = events.filter(({ event }) => !isFalcoInternal(event));
 
@@ -66,7 +70,7 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
     for (const { event, raw } of alerts) {
       const place = placeOf(event);
       const allowed = places.get(place.namespace)!;
-      if (allowed instanceof AccessDenied) continue;
+      if (allowed instanceof AppError) continue;
       rows.push({
         eventKey: createHash("sha256").update(`${input.cluster}\n${raw}`).digest("hex"),
         findingKey: identityKey(targetKey, runtimeLocalKey({ ...place, rule: event.rule })),
@@ -84,9 +88,10 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
         fields: event.output_fields ?? null,
       });
     }
-    const denied = [...places.entries()].filter((e): e is [string, AccessDenied] => e[1] instanceof AccessDenied);
+    const denied = [...places.entries()].filter((e): e is [string, AppError] => e[1] instanceof AppError);
     // Nothing this token may write: a refusal, not an empty success.
-    if (rows.length === 0 && denied.length > 0) throw denied[0][1];
+    const forbidden = denied.find(([, e]) => e instanceof AccessDenied);
+    if (rows.length === 0 && forbidden) throw forbidden[1];
     const fresh = await insertNewEvents(sql, cluster.id, rows);
     await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, fresh);
     return { stored: fresh.length, refused: { count: alerts.length - rows.length, reasons: denied.map(([, e]) => e.message) } };
@@ -106,10 +111,15 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
  * cluster's), and the cluster itself for alerts outside any namespace (the host). A place it may
  * not write is kept as the refusal, and its alerts are rejected with that reason.
  */
-async function allowedPlaces(r: Resolution, namespaces: string[]): Promise<Map<string, { id: string | null; teamId: string | null } | AccessDenied>> {
+async function allowedPlaces(r: Resolution, namespaces: string[]): Promise<Map<string, { id: string | null; teamId: string | null } | AppError>> {
   const cluster = await clusterRow(r, r.context.cluster!);
-  const places = new Map<string, { id: string | null; teamId: string | null } | AccessDenied>();
+  const places = new Map<string, { id: string | null; teamId: string | null } | AppError>();
   for (const namespace of new Set(namespaces)) {
+    const problem = identifierProblem(namespace, LIMITS.name);
+    if (problem) {
+      places.set(namespace, new ReportError(`an event's namespace (k8s.ns.name) ${problem}`));
+      continue;
+    }
     try {
       if (namespace) places.set(namespace, await writeNamespace(r, cluster, namespace));
       else places.set(namespace, { id: null, teamId: (await writeCluster(r, cluster.name)).teamId });
@@ -181,7 +191,7 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     team: g.last.teamId,
     out: g.last.output?.slice(0, 2000) ?? null,
   }));
-  const json = JSON.stringify(rows);
+  const json = pgJson(rows);
   const now = target.now.toISOString();
   await sql.query(
     `
@@ -213,7 +223,7 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", $4::timestamptz FROM upserted WHERE created`,
     [json, target.targetKey, target.clusterId, now],
   );
-  const links = JSON.stringify(alerts.map((a) => ({ e: a.eventKey, k: a.findingKey })));
+  const links = pgJson(alerts.map((a) => ({ e: a.eventKey, k: a.findingKey })));
   await sql.query(
     `UPDATE "RuntimeEvent" e SET "findingId" = f.id
      FROM jsonb_to_recordset($1::jsonb) AS l(e text, k text)

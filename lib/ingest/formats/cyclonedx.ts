@@ -56,6 +56,7 @@ const cyclonedxReport = z.looseObject({
         source: z.looseObject({ name: text, url: text }).nullish(),
         references: z.array(z.looseObject({ id: text })).nullish(),
         ratings: z.array(z.looseObject({ source: z.looseObject({ name: text }).nullish(), score: z.number().nullish(), severity: text, method: text, vector: text })).nullish(),
+        // (a score outside 0–10 is another method's scale: it is not taken as CVSS)
         cwes: z.array(z.number()).nullish(),
         description: text,
         recommendation: text,
@@ -150,7 +151,9 @@ const decisions: Record<string, NormalisedFinding["initialStatus"]> = {
 function vulnerabilityFinding(v: Vulnerability, c: Component): NormalisedFinding {
   const rating = pickRating(v);
   const severity: Severity = rating ? severityFromWord(rating.severity) : "unknown";
-  const scored = (v.ratings ?? []).filter((r) => typeof r.score === "number" && /CVSSv3|CVSSv31|CVSSv4/.test(r.method ?? "")).sort((a, b) => (b.method ?? "").localeCompare(a.method ?? ""))[0];
+  const scored = (v.ratings ?? [])
+    .filter((r) => typeof r.score === "number" && r.score >= 0 && r.score <= 10 && /CVSSv3|CVSSv31|CVSSv4/.test(r.method ?? ""))
+    .sort((a, b) => (b.method ?? "").localeCompare(a.method ?? ""))[0];
   const path = prop(c, "aquasecurity:trivy:FilePath");
   const fixed = /to versions? (.+)$/i.exec(v.recommendation ?? "")?.[1]?.trim() ?? null;
   return makeFinding({

@@ -1,13 +1,13 @@
 // Grype JSON (`grype -o json`, old and current presenter output) → the normalised report.
 import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
-import { compact, isObject, uniqueStrings, validate } from "@/lib/ingest/formats/common";
+import { byteSize, compact, cvssScore, isObject, uniqueStrings, validate } from "@/lib/ingest/formats/common";
 import { makeFinding, targetGroup, type NormalisedFinding, type NormalisedReport, type ReportTarget } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { vulnerabilityLocalKey } from "@/lib/findings/identity";
 
 const text = z.string().nullish();
-const cvss = z.looseObject({ version: text, vector: text, metrics: z.looseObject({ baseScore: z.number().nullish() }).nullish() });
+const cvss = z.looseObject({ version: text, vector: text, metrics: z.looseObject({ baseScore: cvssScore.nullish() }).nullish() });
 const vulnerability = z.looseObject({
   id: z.string().min(1),
   dataSource: text,
@@ -42,7 +42,7 @@ const grypeReport = z.looseObject({
           manifestDigest: text,
           tags: z.array(z.string()).nullish(),
           repoDigests: z.array(z.string()).nullish(),
-          imageSize: z.number().nullish(),
+          imageSize: byteSize.nullish(),
           os: text,
         }),
       ]),
@@ -93,8 +93,9 @@ function target(report: GrypeReport): ReportTarget {
       sizeBytes: t.imageSize ?? null,
     };
   }
+  // Without a name, the query must give one (artifact= or image=): see applyContext.
   const name = typeof t === "string" ? t : (t?.userInput ?? "");
-  return { kind: "artifact", name: name || "grype-scan", artifactType: source?.type ?? "directory" };
+  return { kind: "artifact", name: name.trim(), artifactType: source?.type ?? "directory" };
 }
 
 function matchFinding(match: Match): NormalisedFinding {

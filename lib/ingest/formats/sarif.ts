@@ -2,7 +2,7 @@
 // Identity is (tool, rule id, location uri, start line), whatever the tool.
 import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
-import { compact, isObject, uniqueStrings, validate } from "@/lib/ingest/formats/common";
+import { compact, isObject, lineNumber, uniqueStrings, validate } from "@/lib/ingest/formats/common";
 import { makeFinding, targetGroup, type FindingKind, type NormalisedFinding, type NormalisedReport, type ReportTarget, type Severity } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { sarifLocalKey } from "@/lib/findings/identity";
@@ -38,7 +38,7 @@ const sarifReport = z.looseObject({
                   physicalLocation: z
                     .looseObject({
                       artifactLocation: z.looseObject({ uri: text }).nullish(),
-                      region: z.looseObject({ startLine: z.number().int().nullish() }).nullish(),
+                      region: z.looseObject({ startLine: lineNumber.nullish() }).nullish(),
                     })
                     .nullish(),
                 }),
@@ -70,12 +70,12 @@ export function parseSarif(doc: unknown): NormalisedReport {
     tool: tools.join("+") || "sarif",
     toolVersion: first?.tool.driver.semanticVersion ?? first?.tool.driver.version ?? null,
     reportCreatedAt: null,
-    groups: [targetGroup(target(report.runs, tools), findings)],
+    groups: [targetGroup(target(report.runs), findings)],
   };
 }
 
 /** Trivy and Grype name the image in run properties; otherwise the repository, else the tool. */
-function target(runs: Run[], tools: string[]): ReportTarget {
+function target(runs: Run[]): ReportTarget {
   for (const run of runs) {
     const p = run.properties ?? {};
     const tags = Array.isArray(p.repoTags) ? p.repoTags.filter((t): t is string => typeof t === "string") : [];
@@ -98,8 +98,9 @@ function target(runs: Run[], tools: string[]): ReportTarget {
       };
     }
   }
+  // Without a repository, the query must name the target (artifact= or image=): see applyContext.
   const repositoryUri = runs.flatMap((r) => r.versionControlProvenance ?? []).find((v) => v.repositoryUri)?.repositoryUri;
-  return { kind: "artifact", name: repositoryUri ?? `sarif:${tools.join("+") || "unknown"}`, artifactType: "sarif" };
+  return { kind: "artifact", name: repositoryUri?.trim() ?? "", artifactType: "sarif" };
 }
 
 function runFindings(run: Run): NormalisedFinding[] {

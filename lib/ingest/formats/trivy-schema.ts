@@ -2,17 +2,18 @@
 // newer Trivy versions add) are accepted and dropped, which keeps big reports cheap to validate;
 // absent, null and [] are all treated as "none".
 import { z } from "zod";
+import { byteSize, cvssScore, lineNumber } from "@/lib/ingest/formats/common";
 
 const text = z.string().nullish();
 const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
 
 const cvssEntry = z.object({
   V2Vector: text,
-  V2Score: z.number().nullish(),
+  V2Score: cvssScore.nullish(),
   V3Vector: text,
-  V3Score: z.number().nullish(),
+  V3Score: cvssScore.nullish(),
   V40Vector: text,
-  V40Score: z.number().nullish(),
+  V40Score: cvssScore.nullish(),
 });
 
 export const trivyVulnerability = z.object({
@@ -47,7 +48,7 @@ export const trivyMisconfiguration = z.object({
   PrimaryURL: text,
   References: list(z.string()),
   Status: text,
-  CauseMetadata: z.object({ StartLine: z.number().nullish(), EndLine: z.number().nullish() }).nullish(),
+  CauseMetadata: z.object({ StartLine: lineNumber.nullish(), EndLine: lineNumber.nullish() }).nullish(),
 });
 
 export const trivySecret = z.object({
@@ -55,8 +56,8 @@ export const trivySecret = z.object({
   Category: text,
   Severity: text,
   Title: text,
-  StartLine: z.number().nullish(),
-  EndLine: z.number().nullish(),
+  StartLine: lineNumber.nullish(),
+  EndLine: lineNumber.nullish(),
   Match: text,
 });
 
@@ -78,7 +79,7 @@ export const trivyResult = z.object({
 });
 
 const imageMetadata = z.object({
-  Size: z.number().nullish(),
+  Size: byteSize.nullish(),
   OS: z.object({ Family: text, Name: text, EOSL: z.boolean().nullish() }).nullish(),
   ImageID: text,
   RepoTags: list(z.string()),

@@ -6,11 +6,12 @@ import { readJsonText } from "@/lib/api/body";
 import { env } from "@/lib/env";
 import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
 import { bindingOf, bindToToken } from "@/lib/ingest/token-binding";
+import { contextName } from "@/lib/ingest/context";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const query = z.object({ cluster: z.string().trim().min(1).max(253).optional() }).strict();
+const query = z.object({ cluster: contextName.optional() }).strict();
 
 export const POST = apiRoute({ token: "ingest", budget: "runtime-events" }, async ({ request, url, token }) => {
   const bound = await bindToToken(query.parse(queryObject(url)), token);
