@@ -5,10 +5,34 @@ import { ApiError } from "@/lib/api/errors";
 
 const NON_JSON_TYPES = /(xml|html|multipart|yaml|csv)/i;
 
-export interface JsonBody {
-  bytes: Buffer;
-  /** sha256 of the bytes, computed while they arrived */
-  sha256: string;
+/** A body as received: its digest, and its bytes until they are decoded (then they are let go). */
+export class JsonBody {
+  constructor(
+    private bytes: Buffer | null,
+    /** sha256 of the bytes, computed while they arrived */
+    readonly sha256: string,
+  ) {}
+
+  get size(): number {
+    return this.bytes?.length ?? 0;
+  }
+
+  /** The text, once: the bytes are released so a large report is not held twice. */
+  takeText(): string {
+    if (!this.bytes) throw new Error("the body was already taken");
+    const text = decodeJsonBody(this.bytes);
+    this.bytes = null;
+    return text;
+  }
+
+  /** The text without taking it (for a few bytes only). */
+  peekText(): string {
+    return this.bytes ? this.bytes.toString("utf8") : "";
+  }
+
+  firstNonSpace(): string | undefined {
+    return this.bytes ? firstNonSpace(this.bytes) : undefined;
+  }
 }
 
 /**
@@ -16,19 +40,26 @@ export interface JsonBody {
  * for a duplicate, and only a new report pays for decoding (decodeJsonBody).
  */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<JsonBody> {
+  checkBodyHeaders(request, limitBytes);
+  const body = await readLimited(request, limitBytes);
+  const first = body.firstNonSpace();
+  if (first === undefined) throw new ApiError("bad_request", "The body is empty; send the scanner's JSON output");
+  // `null` is JSON too: what Trivy before 0.20 wrote when it found nothing.
+  if (first === "n" && body.size <= 16 && body.peekText().trim() === "null") return body;
+  if (first !== "{" && first !== "[") {
+    throw new ApiError("unsupported_media_type", `The body is not JSON (it starts with ${JSON.stringify(first)}); send the scanner's JSON output`);
+  }
+  return body;
+}
+
+/** What the headers alone can refuse: a non-JSON content type (415), a declared length over the limit (413). */
+export function checkBodyHeaders(request: Request, limitBytes: number): void {
   const contentType = request.headers.get("content-type") ?? "";
   if (NON_JSON_TYPES.test(contentType)) {
     throw new ApiError("unsupported_media_type", `Content-Type ${contentType} is not JSON; send the scanner's JSON output`);
   }
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const body = await readLimited(request, limitBytes);
-  const first = firstNonSpace(body.bytes);
-  if (first === undefined) throw new ApiError("bad_request", "The body is empty; send the scanner's JSON output");
-  if (first !== "{" && first !== "[") {
-    throw new ApiError("unsupported_media_type", `The body is not JSON (it starts with ${JSON.stringify(first)}); send the scanner's JSON output`);
-  }
-  return body;
 }
 
 export function decodeJsonBody(bytes: Buffer): string {
@@ -39,7 +70,7 @@ export function decodeJsonBody(bytes: Buffer): string {
 
 /** Reads and decodes at once, for bodies that are always processed (runtime events). */
 export async function readJsonText(request: Request, limitBytes: number): Promise<string> {
-  return decodeJsonBody((await readJsonBody(request, limitBytes)).bytes);
+  return (await readJsonBody(request, limitBytes)).takeText();
 }
 
 function firstNonSpace(bytes: Buffer): string | undefined {
@@ -67,7 +98,9 @@ async function readLimited(request: Request, limitBytes: number): Promise<JsonBo
       chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
     }
   }
-  return { bytes: Buffer.concat(chunks, received), sha256: hash.digest("hex") };
+  const bytes = Buffer.concat(chunks, received);
+  chunks.length = 0;
+  return new JsonBody(bytes, hash.digest("hex"));
 }
 
 function tooLarge(limitBytes: number): ApiError {

@@ -50,6 +50,12 @@ export function parseJsonBody(body: string): unknown {
   return doc;
 }
 
+/** Decodes and parses in a scope of its own, so the text and the raw document can be freed as soon as the normalised report exists. */
+function parseReport(input: IngestInput): NormalisedReport {
+  const text = typeof input.body === "function" ? input.body() : input.body;
+  return detectAndParse(parseJsonBody(text), input.context.format);
+}
+
 export async function ingestReport(input: IngestInput): Promise<IngestResult> {
   if (typeof input.body === "function" && !input.bodyDigest) throw new Error("a lazily decoded body needs its digest");
   const reportDigest = input.bodyDigest ?? sha256(input.body as string);
@@ -64,8 +70,7 @@ export async function ingestReport(input: IngestInput): Promise<IngestResult> {
     return earlier;
   }
 
-  const text = typeof input.body === "function" ? input.body() : input.body;
-  const report = detectAndParse(parseJsonBody(text), input.context.format);
+  const report = parseReport(input);
   const groups = applyContext(report.groups, input.context).map((g) => ({ ...g, findings: distinctByIdentity(g.findings) }));
   assertStorable(report.tool, groups);
   const now = input.receivedAt ?? new Date();

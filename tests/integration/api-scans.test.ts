@@ -1,8 +1,10 @@
 // POST /api/v1/scans through its real route handler and a real database: auth, errors, limits.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/v1/scans/route";
 import { GET as health } from "@/app/api/health/route";
 import { db } from "@/lib/db";
+import { byteBudget } from "@/lib/api/inflight";
+import { env } from "@/lib/env";
 import { createApiToken } from "@/lib/tokens/api-tokens";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
@@ -129,6 +131,34 @@ describe("POST /api/v1/scans", () => {
     });
     it("415 for a body that is not JSON", async () => {
       await expectError(await post("SchemaVersion: 2"), 415, "unsupported_media_type", /not JSON/);
+    });
+    it("503 with Retry-After when the bytes in flight stay over the budget for longer than the queue allows", async () => {
+      process.env.INGEST_QUEUE_SECONDS = "0";
+      const held = await byteBudget("scans", env().ingestInflightBytes).acquire(env().ingestInflightBytes, 1000);
+      try {
+        const response = await post(fixtureText("trivy/trivy_centos-7.json"));
+        expect(response.headers.get("retry-after")).toBe("10");
+        await expectError(response, 503, "busy", /nothing was stored/);
+      } finally {
+        held();
+        delete process.env.INGEST_QUEUE_SECONDS;
+      }
+    });
+    it("499 for an upload the client gave up on, without an error in the log", async () => {
+      const errors = vi.spyOn(console, "error");
+      const aborted = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"SchemaVersion": 2, "Results": ['));
+          controller.error(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+        },
+      });
+      const response = await POST(new Request("http://localhost/api/v1/scans", { method: "POST", body: aborted, duplex: "half", headers: { authorization: `Bearer ${ingestToken}` } } as RequestInit));
+      expect(response.status).toBe(499);
+      expect(errors).not.toHaveBeenCalled();
+      errors.mockRestore();
+    });
+    it("400 for a null body without image= (the pre-0.20 Trivy answer for nothing found)", async () => {
+      await expectError(await post("null"), 400, "invalid_context", /pass image=/);
     });
     it("413 for a body over the limit, before reading it all", async () => {
       process.env.INGEST_BODY_LIMIT_MB = "0.001"; // about 1 KiB; the report is 23 KiB

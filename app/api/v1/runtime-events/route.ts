@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { apiRoute, queryObject } from "@/lib/api/handler";
 import { readJsonText } from "@/lib/api/body";
+import { withinByteBudget } from "@/lib/api/inflight";
 import { env } from "@/lib/env";
 import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
 import { bindingOf, bindToToken } from "@/lib/ingest/token-binding";
@@ -16,7 +17,8 @@ const query = z.object({ cluster: contextName.optional() }).strict();
 export const POST = apiRoute({ token: "ingest", budget: "runtime-events" }, async ({ request, url, token }) => {
   const bound = await bindToToken(query.parse(queryObject(url)), token);
   if (!bound.cluster) throw new ApiError("bad_request", "cluster= is required: name the cluster these events come from");
-  const body = await readJsonText(request, env().ingestBodyLimitBytes);
-  const result = await ingestRuntimeEvents({ body, cluster: bound.cluster, binding: bindingOf(token) });
+  const result = await withinByteBudget("runtime-events", request, async () =>
+    ingestRuntimeEvents({ body: await readJsonText(request, env().ingestBodyLimitBytes), cluster: bound.cluster!, binding: bindingOf(token) }),
+  );
   return Response.json(result, { status: 202 });
 });

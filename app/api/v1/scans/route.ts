@@ -1,6 +1,7 @@
 // POST /api/v1/scans — ingest one scanner report (raw output, format auto-detected). Token scope: ingest.
 import { apiRoute, queryObject } from "@/lib/api/handler";
-import { decodeJsonBody, readJsonBody } from "@/lib/api/body";
+import { readJsonBody } from "@/lib/api/body";
+import { withinByteBudget } from "@/lib/api/inflight";
 import { env } from "@/lib/env";
 import { ingestContextSchema } from "@/lib/ingest/context";
 import { ingestReport } from "@/lib/ingest/ingest-report";
@@ -11,8 +12,10 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }) => {
   const context = await bindToToken(ingestContextSchema.parse(queryObject(url)), token);
-  const body = await readJsonBody(request, env().ingestBodyLimitBytes);
-  const result = await ingestReport({ body: () => decodeJsonBody(body.bytes), bodyDigest: body.sha256, context, tokenId: token.id, binding: bindingOf(token) });
+  const result = await withinByteBudget("scans", request, async () => {
+    const body = await readJsonBody(request, env().ingestBodyLimitBytes);
+    return ingestReport({ body: () => body.takeText(), bodyDigest: body.sha256, context, tokenId: token.id, binding: bindingOf(token) });
+  });
   const { duplicate, ...scan } = result;
   return duplicate ? Response.json({ ...scan, duplicate: true }, { status: 200 }) : Response.json(scan, { status: 201 });
 });
