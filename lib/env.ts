@@ -18,6 +18,7 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   INGEST_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(7200).default(300),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
+  MAINTENANCE_CRON: z.string().trim().min(9).default("17 * * * *"),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
@@ -46,6 +47,7 @@ export type Env = {
   pools: { interactive: number; ingest: number; events: number };
   statementTimeoutMs: { interactive: number; ingest: number };
   shutdownGraceMs: number;
+  jobs: { maintenanceCron: string };
   /** Where users reach the app; https here makes session cookies Secure. */
   publicUrl: string;
   production: boolean;
@@ -85,6 +87,7 @@ export function env(): Env {
     pools: { interactive: parsed.data.DATABASE_POOL_SIZE, ingest: parsed.data.INGEST_POOL_SIZE, events: parsed.data.EVENTS_POOL_SIZE },
     statementTimeoutMs: { interactive: parsed.data.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000, ingest: parsed.data.INGEST_STATEMENT_TIMEOUT_SECONDS * 1000 },
     shutdownGraceMs: parsed.data.SHUTDOWN_GRACE_SECONDS * 1000,
+    jobs: { maintenanceCron: parsed.data.MAINTENANCE_CRON },
     publicUrl: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
     production: process.env.NODE_ENV === "production",
     trustedProxyHops: parsed.data.TRUSTED_PROXY_HOPS,

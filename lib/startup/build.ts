@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:chi
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json"];
+const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json"];
 
 export function needsBuild(root: string): boolean {
   const buildId = path.join(root, ".next", "BUILD_ID");

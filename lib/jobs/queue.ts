@@ -1,0 +1,55 @@
+// Scheduled work runs through a job queue kept in PostgreSQL (pg-boss): every replica runs a
+// worker, and each scheduled run is handed to exactly one of them. No in-process timers decide
+// what runs when, so adding replicas never runs a job twice. Each run is recorded in JobRun.
+import { hostname } from "node:os";
+import PgBoss from "pg-boss";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { logUnexpected } from "@/lib/log";
+import { onShutdown } from "@/lib/shutdown";
+import { purgeExpired } from "@/lib/jobs/maintenance";
+
+interface ScheduledJob {
+  name: string;
+  /** cron, in UTC */
+  cron: string;
+  run: () => Promise<Record<string, number | string | boolean>>;
+}
+
+export function scheduledJobs(): ScheduledJob[] {
+  return [{ name: "maintenance.purge-expired", cron: env().jobs.maintenanceCron, run: purgeExpired }];
+}
+
+const globalForJobs = globalThis as unknown as { portcullisJobs?: Promise<PgBoss> };
+const ranBy = `${hostname()}:${process.pid}`;
+
+/** Starts this replica's worker (once per process); the app server calls it at start-up. */
+export function startJobQueue(): Promise<PgBoss> {
+  globalForJobs.portcullisJobs ??= start();
+  return globalForJobs.portcullisJobs;
+}
+
+async function start(): Promise<PgBoss> {
+  // pg-boss's own tables live in their own schema, created (under its lock) by the first replica.
+  const boss = new PgBoss({ connectionString: env().databaseUrl, schema: "pgboss", max: 2, application_name: "portcullis-jobs" });
+  boss.on("error", (error) => logUnexpected("jobs", error));
+  await boss.start();
+  onShutdown(() => boss.stop({ graceful: true, timeout: 10_000, wait: true }));
+  for (const job of scheduledJobs()) {
+    await boss.createQueue(job.name);
+    await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+    await boss.work(job.name, async ([delivered]) => record(job, delivered.id));
+  }
+  return boss;
+}
+
+async function record(job: ScheduledJob, jobId: string): Promise<void> {
+  await db.jobRun.upsert({ where: { jobId }, create: { name: job.name, jobId, ranBy }, update: { ranBy, startedAt: new Date(), finishedAt: null, ok: null } });
+  try {
+    const details = await job.run();
+    await db.jobRun.update({ where: { jobId }, data: { finishedAt: new Date(), ok: true, details } });
+  } catch (error) {
+    await db.jobRun.update({ where: { jobId }, data: { finishedAt: new Date(), ok: false, details: { error: String((error as Error).message ?? error).slice(0, 500) } } });
+    throw error;
+  }
+}
