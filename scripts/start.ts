@@ -5,7 +5,7 @@
 //   the app if there is no current build, and serve on PORT. Ctrl-C or SIGTERM stops the server
 //   gracefully, then the embedded database, then this process.
 import path from "node:path";
-import { serveDatabase } from "@/lib/startup/database";
+import { embeddedDataDir, serveDatabase } from "@/lib/startup/database";
 import { migrateDeploy } from "@/lib/startup/migrate";
 import { buildIfNeeded, needsBuild, startNextServer } from "@/lib/startup/build";
 import { demoPlan, DOCUMENTED_DEMO_PASSWORD, type DemoPlan } from "@/lib/startup/demo-plan";

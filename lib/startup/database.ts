@@ -4,7 +4,11 @@
 import path from "node:path";
 import { EMBEDDED_PORT, portOpen, startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/startup/embedded-postgres";
 
-export const EMBEDDED_DATA_DIR = (root: string) => path.join(root, ".data", "pglite");
+// Read here, before lib/env.ts can be (it needs DATABASE_URL, which this module provides).
+/** Where the embedded database keeps its data (EMBEDDED_DATA_DIR, default .data/pglite). */
+export const embeddedDataDir = (root: string) => path.resolve(root, process.env.EMBEDDED_DATA_DIR || path.join(".data", "pglite"));
+/** The local port the app serves it on (EMBEDDED_DB_PORT, default 54329). */
+export const embeddedPort = () => Number(process.env.EMBEDDED_DB_PORT || EMBEDDED_PORT);
 
 export interface OpenedDatabase {
   url: string;
@@ -18,14 +22,15 @@ export interface OpenedDatabase {
  */
 export async function serveDatabase(root: string): Promise<OpenedDatabase> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: null };
-  const embedded = await startEmbeddedPostgres(EMBEDDED_DATA_DIR(root), EMBEDDED_PORT);
+  const embedded = await startEmbeddedPostgres(embeddedDataDir(root), embeddedPort());
   return { url: embedded.url, embedded };
 }
 
 /** For commands (the admin CLI): DATABASE_URL, the running app's embedded database, or a private one. */
 export async function attachDatabase(root: string): Promise<OpenedDatabase> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: null };
-  if (await portOpen(EMBEDDED_PORT)) return { url: `postgresql://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/postgres?sslmode=disable`, embedded: null };
-  const embedded = await startEmbeddedPostgres(EMBEDDED_DATA_DIR(root), 0);
+  const port = embeddedPort();
+  if (await portOpen(port)) return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`, embedded: null };
+  const embedded = await startEmbeddedPostgres(embeddedDataDir(root), 0);
   return { url: embedded.url, embedded };
 }
