@@ -16,7 +16,7 @@ const log = (message: string) => console.log(`[portcullis] ${message}`);
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const plan = demoPlan(process.env);
-  if (!process.env.DATABASE_URL) log("DATABASE_URL is not set: serving the embedded PostgreSQL (data in .data/pglite)");
+  if (!process.env.DATABASE_URL) log(`DATABASE_URL is not set: serving the embedded PostgreSQL (data in ${path.relative(root, embeddedDataDir(root)) || "."})`);
   const database = await serveDatabase(root);
   const stopDatabase = async () => {
     await database.embedded?.stop().catch(() => undefined);
