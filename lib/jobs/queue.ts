@@ -38,13 +38,16 @@ async function start(): Promise<PgBoss> {
   for (const job of scheduledJobs()) {
     await boss.createQueue(job.name);
     await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
-    await boss.work(job.name, async ([delivered]) => record(job, delivered.id));
+    await boss.work(job.name, { includeMetadata: true }, async ([delivered]) => record(job, delivered.id, minuteOf(delivered.createdOn)));
   }
   return boss;
 }
 
-async function record(job: ScheduledJob, jobId: string): Promise<void> {
-  await db.jobRun.upsert({ where: { jobId }, create: { name: job.name, jobId, ranBy }, update: { ranBy, startedAt: new Date(), finishedAt: null, ok: null } });
+/** A cron run is created within seconds of its minute: that minute is the slot it is due for. */
+const minuteOf = (at: Date) => new Date(Math.floor(new Date(at).getTime() / 60_000) * 60_000);
+
+async function record(job: ScheduledJob, jobId: string, dueAt: Date): Promise<void> {
+  await db.jobRun.upsert({ where: { jobId }, create: { name: job.name, jobId, dueAt, ranBy }, update: { ranBy, startedAt: new Date(), finishedAt: null, ok: null } });
   try {
     const details = await job.run();
     await db.jobRun.update({ where: { jobId }, data: { finishedAt: new Date(), ok: true, details } });

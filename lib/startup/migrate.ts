@@ -1,10 +1,29 @@
 // Applies pending migrations with Prisma's WebAssembly schema engine (nothing is downloaded).
+// Replicas that start together take turns under one PostgreSQL advisory lock: the first applies
+// the migrations, the others then find nothing to do (Prisma's own lock gives up after 10 s).
 // Asynchronous on purpose: the embedded database may be served by this very process, and a
 // blocking child process would leave it unable to answer.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import pg from "pg";
+
+const LOCK = "SELECT pg_advisory_lock(hashtextextended('portcullis:migrate', 0))";
 
 export async function migrateDeploy(databaseUrl: string, options: { quiet?: boolean } = {}): Promise<void> {
+  const lock = new pg.Client({ connectionString: databaseUrl, application_name: "portcullis-migrate" });
+  await lock.connect();
+  try {
+    await lock.query(LOCK);
+    const stdout = await prismaMigrateDeploy(databaseUrl);
+    const applied = /(\d+) migrations? found/.exec(stdout)?.[1];
+    if (!options.quiet) console.log(`[portcullis] database schema is up to date${applied ? ` (${applied} migrations)` : ""}`);
+  } finally {
+    // Ending the session releases the lock.
+    await lock.end().catch(() => undefined);
+  }
+}
+
+async function prismaMigrateDeploy(databaseUrl: string): Promise<string> {
   const bin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
   const child = spawn(bin, ["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
@@ -16,6 +35,5 @@ export async function migrateDeploy(databaseUrl: string, options: { quiet?: bool
     child.once("close", resolve);
   });
   if (status !== 0) throw new Error(`prisma migrate deploy failed:\n${stdout}\n${stderr}`);
-  const applied = /(\d+) migrations? found/.exec(stdout)?.[1];
-  if (!options.quiet) console.log(`[portcullis] database schema is up to date${applied ? ` (${applied} migrations)` : ""}`);
+  return stdout;
 }

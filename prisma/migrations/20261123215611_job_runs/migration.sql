@@ -3,6 +3,7 @@ CREATE TABLE "JobRun" (
     "id" BIGSERIAL NOT NULL,
     "name" TEXT NOT NULL,
     "jobId" TEXT NOT NULL,
+    "dueAt" TIMESTAMP(3),
     "ranBy" TEXT NOT NULL,
     "startedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "finishedAt" TIMESTAMP(3),

@@ -1,0 +1,89 @@
+// Several machines (reliability issue): two replicas started at once on one fresh PostgreSQL
+// database migrate it once, share sessions, count ingests exactly, and run each scheduled job once.
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import path from "node:path";
+import { generateTrivyReport } from "../../bench/report-generator";
+import { adminCli, root, signedInCookie, startApp, stopApp, type AppProcess } from "../support/app-process";
+
+const server = process.env.TEST_DATABASE_URL;
+const PASSWORD = "replica-password-1";
+test.setTimeout(420_000);
+
+let apps: AppProcess[] = [];
+let databaseUrl = "";
+let name = "";
+
+async function query<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+test.beforeAll(async () => {
+  test.skip(!server, "needs TEST_DATABASE_URL (a PostgreSQL server); replicas share a real database");
+  name = `portcullis_replicas_${Date.now()}`;
+  await query(server!, `CREATE DATABASE "${name}"`);
+  const url = new URL(server!);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+});
+
+test.afterAll(async () => {
+  await Promise.all(apps.map((app) => stopApp(app, "SIGKILL")));
+  if (name) await query(server!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+});
+
+test("two replicas on one database: one migration, shared sessions, exact counts, each scheduled job run once", async ({ browser }) => {
+  // Both start at once on an empty database: each runs the migrations, under Prisma's lock.
+  const env = (port: number) => ({ DATABASE_URL: databaseUrl, PUBLIC_URL: `http://127.0.0.1:${port}`, MAINTENANCE_CRON: "* * * * *" });
+  apps = await Promise.all([3321, 3322].map((port) => startApp({ port, env: env(port) })));
+  const [a, b] = apps;
+  const migrations = await query<{ migration_name: string; n: number }>(databaseUrl, `SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1`);
+  expect(migrations.length).toBeGreaterThan(0);
+  expect(migrations.every((m) => m.n === 1)).toBe(true);
+
+  const cli = { DATABASE_URL: databaseUrl };
+  await adminCli(cli, "create-user", "--email", "lead@replicas.test", "--password", PASSWORD, "--role", "security_lead");
+  const token = await adminCli(cli, "create-token", "--name", "ci", "--scope", "ingest");
+
+  // A session started on one replica is good on the other (the signing secret is shared through the database).
+  for (const [from, to] of [[a, b], [b, a]]) {
+    const cookie = await signedInCookie(browser, from.url, "lead@replicas.test", PASSWORD);
+    const page = await fetch(`${to.url}/images`, { headers: { cookie }, redirect: "manual" });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("lead@replicas.test");
+  }
+
+  // Ingests spread over both: the same report five times (one ingest), fifteen others.
+  const fixtures = path.join(root, "fixtures");
+  const same = generateTrivyReport(fixtures, "registry.example.com/replicas/api:1", 100).body;
+  const others = Array.from({ length: 15 }, (_, i) => generateTrivyReport(fixtures, `registry.example.com/replicas/svc-${i % 5}:${i}`, 50).body);
+  const bodies = [...Array(5).fill(same), ...others];
+  const statuses = await Promise.all(
+    bodies.map((body, i) => fetch(`${apps[i % 2].url}/api/v1/scans`, { method: "POST", body, headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)),
+  );
+  expect(statuses.slice(0, 5).sort()).toEqual([200, 200, 200, 200, 201]);
+  expect(statuses.slice(5)).toEqual(Array(15).fill(201));
+  const [counts] = await query<{ scans: number; findings: number }>(databaseUrl, `SELECT (SELECT count(*)::int FROM "Scan") AS scans, (SELECT count(*)::int FROM "Finding") AS findings`);
+  expect(counts).toEqual({ scans: 16, findings: 100 + 15 * 50 });
+
+  // The maintenance job is due every minute here; whichever replica takes a run, no run happens twice.
+  const firstMinute = Math.ceil(Date.now() / 60_000) * 60_000;
+  await expect
+    .poll(async () => (await query<{ n: number }>(databaseUrl, `SELECT count(*)::int AS n FROM "JobRun" WHERE "startedAt" >= $1 AND ok`, [new Date(firstMinute)]))[0].n, {
+      timeout: 200_000,
+      intervals: [5000],
+    })
+    .toBeGreaterThanOrEqual(2);
+  // Every run is of its own minute: no minute was run by both replicas (nor twice by one).
+  const slots = await query<{ dueAt: Date; runs: number; by: string[] }>(databaseUrl, `SELECT "dueAt", count(*)::int AS runs, array_agg("ranBy") AS by FROM "JobRun" GROUP BY 1 ORDER BY 1`);
+  expect(slots.length).toBeGreaterThanOrEqual(2);
+  expect(slots.filter((s) => s.runs !== 1)).toEqual([]);
+
+  for (const app of apps) expect(await stopApp(app)).toBe(0);
+});
