@@ -80,8 +80,14 @@ function firstNonSpace(bytes: Buffer): string | undefined {
   return undefined;
 }
 
+/**
+ * Reads the body into one buffer. With a declared length, the buffer is allocated once and
+ * filled as chunks arrive (no second copy of a large report); without one, chunks are joined.
+ */
 async function readLimited(request: Request, limitBytes: number): Promise<JsonBody> {
   const hash = createHash("sha256");
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  let presized = Number.isFinite(declared) && declared >= 0 && declared <= limitBytes ? Buffer.allocUnsafe(declared) : null;
   const chunks: Buffer[] = [];
   let received = 0;
   if (request.body) {
@@ -89,17 +95,22 @@ async function readLimited(request: Request, limitBytes: number): Promise<JsonBo
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      received += value.byteLength;
-      if (received > limitBytes) {
+      if (received + value.byteLength > limitBytes) {
         await reader.cancel();
         throw tooLarge(limitBytes);
       }
       hash.update(value);
-      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      if (presized && received + value.byteLength > presized.length) {
+        // More than declared: fall back to joining chunks.
+        chunks.push(presized.subarray(0, received));
+        presized = null;
+      }
+      if (presized) presized.set(value, received);
+      else chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      received += value.byteLength;
     }
   }
-  const bytes = Buffer.concat(chunks, received);
-  chunks.length = 0;
+  const bytes = presized ? presized.subarray(0, received) : Buffer.concat(chunks, received);
   return new JsonBody(bytes, hash.digest("hex"));
 }
 
