@@ -2,6 +2,9 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // Server actions from the public URL are ours even when the reverse proxy does not forward the
+  // host (proxy.ts allows the same hosts, so the two checks agree).
+  experimental: { serverActions: { allowedOrigins: process.env.PUBLIC_URL ? [new URL(process.env.PUBLIC_URL).host] : [] } },
   // Ingest bodies are streamed by our own route with its own limit (lib/api/body.ts).
   serverExternalPackages: ["@electric-sql/pglite", "pg", "pg-boss"],
   async headers() {

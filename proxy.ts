@@ -3,21 +3,13 @@
 // cookies, and a proxy would buffer (and cut at 10 MB) the large reports it streams in. Its
 // headers come from next.config.ts.
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy, isCrossSiteWrite } from "@/lib/security/headers";
+import { contentSecurityPolicy, isCrossSiteWrite, ownHosts } from "@/lib/security/headers";
 
 const production = process.env.NODE_ENV === "production";
 
-function ownOrigins(request: NextRequest): string[] {
-  const origins = [request.nextUrl.origin];
-  const host = request.headers.get("host");
-  if (host) origins.push(`${request.nextUrl.protocol}//${host}`);
-  if (process.env.PUBLIC_URL) origins.push(new URL(process.env.PUBLIC_URL).origin);
-  return origins;
-}
-
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  if (isCrossSiteWrite(request.method, pathname, request.headers, ownOrigins(request))) {
+  if (isCrossSiteWrite(request.method, pathname, request.headers, ownHosts(request.headers, process.env.PUBLIC_URL))) {
     return NextResponse.json({ error: { code: "forbidden", message: "Cross-site request refused" } }, { status: 403 });
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, isCrossSiteWrite } from "@/lib/security/headers";
+import { contentSecurityPolicy, isCrossSiteWrite, ownHosts } from "@/lib/security/headers";
 
-const own = ["http://app.example"];
+const own = ["app.example"];
 const h = (entries: Record<string, string>) => new Headers(entries);
 
 describe("CSRF check", () => {
@@ -15,6 +15,15 @@ describe("CSRF check", () => {
     expect(isCrossSiteWrite("POST", "/admin/users", h({ origin: "http://app.example", "sec-fetch-site": "cross-site" }), own)).toBe(true);
     expect(isCrossSiteWrite("POST", "/admin/users", h({ "sec-fetch-site": "same-site" }), own)).toBe(true);
     expect(isCrossSiteWrite("POST", "/admin/users", h({}), own)).toBe(true);
+  });
+
+  it("takes the host a reverse proxy forwarded, as Next's server-action check does, and the public URL's", () => {
+    const forwarded = h({ host: "app.internal:3000", "x-forwarded-host": "app.example" });
+    expect(ownHosts(forwarded, undefined)).toEqual(["app.example"]);
+    expect(ownHosts(h({ host: "app.internal:3000" }), "https://app.example")).toEqual(["app.internal:3000", "app.example"]);
+    // The Origin matches the Host, but the forwarded host says the request was meant for another site.
+    const mismatched = h({ origin: "http://app.internal:3000", host: "app.internal:3000", "x-forwarded-host": "evil.example" });
+    expect(isCrossSiteWrite("POST", "/login", mismatched, ownHosts(mismatched, undefined))).toBe(true);
   });
 
   it("leaves the bearer-token API to its tokens", () => {
