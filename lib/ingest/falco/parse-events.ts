@@ -98,7 +98,8 @@ export function occurredAt(time: string, fallback: Date): Date {
   if (!m) return fallback;
   const millis = m[2] ? m[2].slice(0, 4) : "";
   const d = new Date(`${m[1]}${millis}${m[3] ?? "Z"}`);
-  return Number.isNaN(d.getTime()) ? fallback : d;
+  const year = d.getUTCFullYear();
+  return Number.isNaN(d.getTime()) || year < 1900 || year > 9999 ? fallback : d;
 }
 
 const field = (event: FalcoEvent, name: string): string | null => {
