@@ -6,13 +6,13 @@
 // dropped), default postgresql://postgres@127.0.0.1:5432/postgres. Sizes: BENCH_SIZES=5000,20000,100000.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { generateTrivyReport } from "./report-generator";
+import { printTable, rssKiB, waitForHealth as waitFor } from "./support";
 import { buildIfNeeded, startNextServer } from "../lib/startup/build";
 import { createTestDatabase } from "../tests/support/test-database";
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       env: { ...process.env, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: randomBytes(32).toString("hex"), INGEST_BODY_LIMIT_MB: "500", INGEST_REQUESTS_PER_MIN: "100000" },
       quiet: true,
     });
-    await waitForHealth();
+    await waitFor(base);
     const { createApiToken } = await import("../lib/tokens/api-tokens");
     const { disconnectDb } = await import("../lib/db");
     const { token } = await createApiToken({ name: "bench", scopes: ["ingest"] });
@@ -140,45 +140,16 @@ class PeakMemory {
   private peak = 0;
   private readonly timer: NodeJS.Timeout;
   constructor(private readonly pid: number) {
-    this.timer = setInterval(() => (this.peak = Math.max(this.peak, this.rss())), 20);
+    this.timer = setInterval(() => (this.peak = Math.max(this.peak, rssKiB(this.pid))), 20);
   }
   reset(): void {
-    this.peak = this.rss();
+    this.peak = rssKiB(this.pid);
   }
   peakMiB(): number {
     return this.peak / 1024;
   }
   stop(): void {
     clearInterval(this.timer);
-  }
-  private rss(pid = this.pid): number {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-      const children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean));
-      return kb + children.reduce((sum, c) => sum + this.rss(Number(c)), 0);
-    } catch {
-      return 0;
-    }
-  }
-}
-
-async function waitForHealth(): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("server did not start");
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const [i, row] of rows.entries()) {
-    console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
-    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
 }
 
