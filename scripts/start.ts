@@ -29,8 +29,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  if (needsBuild(root)) log("building the app (first start or changed sources)…");
-  buildIfNeeded(root, { ...process.env, DATABASE_URL: database.url });
+  // A container image is built once, ahead of time (BUILD_ON_START=false): it has no build tools.
+  if (process.env.BUILD_ON_START !== "false") {
+    if (needsBuild(root)) log("building the app (first start or changed sources)…");
+    buildIfNeeded(root, { ...process.env, DATABASE_URL: database.url });
+  }
 
   log(`serving on http://localhost:${port}`);
   const server = startNextServer(root, { port, env: { ...process.env, DATABASE_URL: database.url } });
