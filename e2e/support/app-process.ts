@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Browser } from "@playwright/test";
+import pg from "pg";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -92,4 +93,24 @@ export async function adminCli(env: Record<string, string>, ...args: string[]): 
 export async function stopApp(app: AppProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
   if (app.child.exitCode === null) app.child.kill(signal);
   return app.exited;
+}
+
+/** One query on a database, on a connection of its own. */
+export async function queryDatabase<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty database on TEST_DATABASE_URL's server, and how to drop it. */
+export async function freshDatabase(server: string, label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `portcullis_${label}_${Date.now()}`;
+  await queryDatabase(server, `CREATE DATABASE "${name}"`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: async () => void (await queryDatabase(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import { generateTrivyReport } from "../../bench/report-generator";
 import { portOpen } from "../../lib/startup/embedded-postgres";
 import { migrateDeploy } from "../../lib/startup/migrate";
-import { adminCli, peakMemoryMiB, root, startApp, stopApp, type AppProcess } from "../support/app-process";
+import { adminCli, freshDatabase, peakMemoryMiB, queryDatabase, root, startApp, stopApp, type AppProcess } from "../support/app-process";
 
 const server = process.env.TEST_DATABASE_URL;
 const PORT = 3331;
@@ -15,45 +15,26 @@ const fixtures = path.join(root, "fixtures");
 test.describe.configure({ mode: "serial" });
 test.setTimeout(600_000);
 
-let name = "";
 let databaseUrl = "";
+let drop: () => Promise<void> = async () => undefined;
 let token = "";
 let app: AppProcess | undefined;
 
-async function query<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => queryDatabase<T>(databaseUrl, text, params);
 
 const serve = () => startApp({ port: PORT, serveOnly: true, env: { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: "faults-secret-faults-secret-faults-secret", JOBS: "off" } });
 const post = (body: string) => fetch(`http://127.0.0.1:${PORT}/api/v1/scans`, { method: "POST", body, headers: { authorization: `Bearer ${token}` } });
 
 test.beforeAll(async () => {
   test.skip(!server, "needs TEST_DATABASE_URL (a PostgreSQL server)");
-  name = `portcullis_faults_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(server!);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
+  ({ url: databaseUrl, drop } = await freshDatabase(server!, "faults"));
   await migrateDeploy(databaseUrl, { quiet: true });
   token = await adminCli({ DATABASE_URL: databaseUrl }, "create-token", "--name", "faults", "--scope", "ingest");
 });
 
 test.afterAll(async () => {
   if (app) await stopApp(app, "SIGKILL");
-  if (!name) return;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await drop();
 });
 
 test("a 64 MiB report is ingested with the server under 512 MiB", async () => {

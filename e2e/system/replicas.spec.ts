@@ -1,10 +1,9 @@
 // Several machines (reliability issue): two replicas started at once on one fresh PostgreSQL
 // database migrate it once, share sessions, count ingests exactly, and run each scheduled job once.
 import { expect, test } from "@playwright/test";
-import pg from "pg";
 import path from "node:path";
 import { generateTrivyReport } from "../../bench/report-generator";
-import { adminCli, root, signedInCookie, startApp, stopApp, type AppProcess } from "../support/app-process";
+import { adminCli, freshDatabase, queryDatabase as query, root, signedInCookie, startApp, stopApp, type AppProcess } from "../support/app-process";
 
 const server = process.env.TEST_DATABASE_URL;
 const PASSWORD = "replica-password-1";
@@ -12,30 +11,16 @@ test.setTimeout(420_000);
 
 let apps: AppProcess[] = [];
 let databaseUrl = "";
-let name = "";
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+let drop: () => Promise<void> = async () => undefined;
 
 test.beforeAll(async () => {
   test.skip(!server, "needs TEST_DATABASE_URL (a PostgreSQL server); replicas share a real database");
-  name = `portcullis_replicas_${Date.now()}`;
-  await query(server!, `CREATE DATABASE "${name}"`);
-  const url = new URL(server!);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
+  ({ url: databaseUrl, drop } = await freshDatabase(server!, "replicas"));
 });
 
 test.afterAll(async () => {
   await Promise.all(apps.map((app) => stopApp(app, "SIGKILL")));
-  if (name) await query(server!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await drop();
 });
 
 test("two replicas on one database: one migration, shared sessions, exact counts, each scheduled job run once", async ({ browser }) => {

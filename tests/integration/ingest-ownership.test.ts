@@ -174,7 +174,7 @@ describe("the vulnerability catalogue", () => {
   it("keeps what one team's report says about a CVE away from another team's findings", async () => {
     const report = fixtureJson<{ Results: { Vulnerabilities: { VulnerabilityID: string; Severity: string; Description: string }[] }[] }>("trivy/trivy_debian-buster.json");
     expect((await scan(tokens.Payments, "?image=registry.acme.dev/payments/api:1", JSON.stringify(report))).status).toBe(201);
-    const original = report.Results[0].Vulnerabilities[0];
+    const original = { ...report.Results[0].Vulnerabilities[0] };
     for (const v of report.Results[0].Vulnerabilities) {
       v.Description = "INJECTED BY TEAM B TOKEN";
       v.Severity = "LOW";

@@ -34,7 +34,7 @@ describe("ingest under arbitrary input, into the database", () => {
         const context = withContext ? { format: "auto" as const, cluster: "prop", ...(name.includes("k8s-cluster") || name.startsWith("kube-bench") ? {} : { image: "registry.example.com/prop/app:1" }) } : { format: "auto" as const };
         outcomes[await landsOrRefusesCleanly(() => ingestReport({ body: JSON.stringify(doc), context }))] += 1;
       }),
-      { numRuns: 120 },
+      { numRuns: 120, endOnFailure: true },
     );
     // Both kinds happened: the property was exercised, not vacuous.
     expect(outcomes.ok).toBeGreaterThan(10);
@@ -47,7 +47,7 @@ describe("ingest under arbitrary input, into the database", () => {
       fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 20 }), async (events) => {
         await landsOrRefusesCleanly(() => ingestRuntimeEvents({ body: events.map((e) => JSON.stringify(e)).join("\n"), cluster: "prop" }));
       }),
-      { numRuns: 60 },
+      { numRuns: 60, endOnFailure: true },
     );
   }, 300_000);
 });
