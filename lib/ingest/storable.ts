@@ -48,6 +48,7 @@ export function assertStorable(tool: string, groups: readonly TargetFindings[]):
       check(t.name, LIMITS.artifact, () => `The scanned artifact's name`);
     } else {
       check(t.name, LIMITS.name, () => "The cluster name");
+      check(t.part, LIMITS.id, () => `The part of the cluster ${where} covers (a kube-bench node type)`);
       for (const ns of t.covers?.namespaces ?? []) check(ns, LIMITS.name, () => `A namespace of ${where}`);
     }
     for (const w of group.workloads) checkWorkload(w, where);

@@ -7,7 +7,7 @@
 // cluster, namespace or workload row: concurrent reports about one cluster do not queue.
 import { ownerAfterWrite, type TokenBinding } from "@/lib/authz/policy";
 import type { Sql } from "@/lib/sql";
-import { pgArray } from "@/lib/sql";
+import { pgArray, pgText } from "@/lib/sql";
 import type { ArtifactTargetInfo, ImageTargetInfo, ReportTarget, WorkloadRef } from "@/lib/findings/model";
 import { ReportError } from "@/lib/ingest/errors";
 import { splitWorkload, type IngestContext } from "@/lib/ingest/context";
@@ -123,11 +123,14 @@ async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<Res
        "osEndOfLife" = EXCLUDED."osEndOfLife", "sizeBytes" = COALESCE(EXCLUDED."sizeBytes", "Image"."sizeBytes"),
        "teamId" = EXCLUDED."teamId", "lastScannedAt" = EXCLUDED."lastScannedAt"
      RETURNING id`,
-    [identityKey, repositoryId, target.digest, target.configId, pgArray(target.tags), target.osFamily, target.osName, target.osEndOfLife, target.sizeBytes, teamId, now.toISOString()],
+    [identityKey, repositoryId, target.digest, target.configId, pgArray(target.tags), freeText(target.osFamily), freeText(target.osName), target.osEndOfLife, target.sizeBytes, teamId, now.toISOString()],
   );
   const imageId = image.rows[0].id;
   return { targetKey: `image:${imageId}`, kind: "image", label: imageLabel(target), imageId, clusterId: null, teamId };
 }
+
+/** Descriptive text from a report, as PostgreSQL can hold it and bounded. */
+const freeText = (text: string | null) => (text === null ? null : pgText(text).slice(0, 200));
 
 async function upsertRepository(sql: Sql, name: string, existing: { id: string; teamId: string | null } | null, teamId: string | null): Promise<string> {
   if (existing) {

@@ -163,3 +163,16 @@ describe("bounded text", () => {
     expect(finding.vulnerability!.description!.length).toBe(20_000);
   });
 });
+
+describe("found by the property tests", () => {
+  it("an OS name with NUL in it and an overlong kube-bench node type", async () => {
+    const report = trivy() as TrivyDoc & { Metadata: { OS?: { Family: string; Name: string } } };
+    report.Metadata.OS = { Family: "debian\u0000", Name: "10.1\u0000" };
+    expect((await scan(JSON.stringify(report))).status).toBe(201);
+    const bench = fixtureJson<{ node_type: string }[]>("kube-bench/kube-bench_result_no-totals.json");
+    bench[0].node_type = "n".repeat(5000);
+    const refused = await scan(JSON.stringify(bench), "?cluster=prod");
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toMatch(/kube-bench node type\) is 5011 bytes long/);
+  });
+});
