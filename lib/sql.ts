@@ -33,13 +33,13 @@ function createPool(kind: PoolKind): pg.Pool {
   });
   // An idle connection the server dropped must not take the process down.
   pool.on("error", () => undefined);
+  onShutdown(closeSqlPool);
   return pool;
 }
 
 /** The pool for this kind of work, created on first use (and closed by the server at shutdown). */
 export function sqlPool(kind: PoolKind = "ingest"): pg.Pool {
   const pools = (globalForPools.portcullisPools ??= {});
-  onShutdown(closeSqlPool);
   return (pools[kind] ??= createPool(kind));
 }
 

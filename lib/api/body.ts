@@ -1,7 +1,7 @@
 // Reading a request body as JSON text, within a size limit, before any parsing.
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 
 const NON_JSON_TYPES = /(xml|html|multipart|yaml|csv)/i;
 
@@ -43,11 +43,11 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   checkBodyHeaders(request, limitBytes);
   const body = await readLimited(request, limitBytes);
   const first = body.firstNonSpace();
-  if (first === undefined) throw new ApiError("bad_request", "The body is empty; send the scanner's JSON output");
+  if (first === undefined) throw new AppError("bad_request", "The body is empty; send the scanner's JSON output");
   // `null` is JSON too: what Trivy before 0.20 wrote when it found nothing.
   if (first === "n" && body.size <= 16 && body.peekText().trim() === "null") return body;
   if (first !== "{" && first !== "[") {
-    throw new ApiError("unsupported_media_type", `The body is not JSON (it starts with ${JSON.stringify(first)}); send the scanner's JSON output`);
+    throw new AppError("unsupported_media_type", `The body is not JSON (it starts with ${JSON.stringify(first)}); send the scanner's JSON output`);
   }
   return body;
 }
@@ -56,14 +56,14 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
 export function checkBodyHeaders(request: Request, limitBytes: number): void {
   const contentType = request.headers.get("content-type") ?? "";
   if (NON_JSON_TYPES.test(contentType)) {
-    throw new ApiError("unsupported_media_type", `Content-Type ${contentType} is not JSON; send the scanner's JSON output`);
+    throw new AppError("unsupported_media_type", `Content-Type ${contentType} is not JSON; send the scanner's JSON output`);
   }
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
 }
 
 export function decodeJsonBody(bytes: Buffer): string {
-  if (!isUtf8(bytes)) throw new ApiError("bad_request", "The body is not valid UTF-8 text");
+  if (!isUtf8(bytes)) throw new AppError("bad_request", "The body is not valid UTF-8 text");
   const text = bytes.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -114,6 +114,6 @@ async function readLimited(request: Request, limitBytes: number): Promise<JsonBo
   return new JsonBody(bytes, hash.digest("hex"));
 }
 
-function tooLarge(limitBytes: number): ApiError {
-  return new ApiError("payload_too_large", `The body is larger than the limit of ${Math.round(limitBytes / 1024 / 1024)} MiB (INGEST_BODY_LIMIT_MB)`);
+function tooLarge(limitBytes: number): AppError {
+  return new AppError("payload_too_large", `The body is larger than the limit of ${Math.round(limitBytes / 1024 / 1024)} MiB (INGEST_BODY_LIMIT_MB)`);
 }

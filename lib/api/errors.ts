@@ -1,10 +1,6 @@
 // The JSON error contract of /api: {"error": {"code", "message"}} with the status of the code
 // (lib/errors.ts holds the one code → status table).
-import { AppError, describeError, ERROR_STATUS, type ErrorCode } from "@/lib/errors";
-
-/** An API-level refusal (auth, body, query); the same AppError every layer throws. */
-export { AppError as ApiError };
-export type ApiErrorCode = ErrorCode;
+import { describeError, ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 
 export function errorResponse(code: ErrorCode, message: string, headers?: HeadersInit): Response {
   return Response.json({ error: { code, message } }, { status: ERROR_STATUS[code], headers });

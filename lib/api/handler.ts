@@ -1,6 +1,7 @@
 // The one way into every /api route: authenticate → call → map errors. A route states what it
 // needs (a token scope, or explicitly no auth); nothing reaches a handler unauthenticated by accident.
-import { ApiError, toErrorResponse } from "@/lib/api/errors";
+import { toErrorResponse } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { clientIp } from "@/lib/api/client-ip";
 import { tokenHasScope } from "@/lib/authz/policy";
 import { verifyApiToken, type VerifiedToken } from "@/lib/tokens/api-tokens";
@@ -35,11 +36,11 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
 async function authenticate(request: Request, scope: TokenScope, sourceIp: string | null): Promise<VerifiedToken> {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new ApiError("unauthorized", "Missing API token: send Authorization: Bearer <token>");
+  if (!match) throw new AppError("unauthorized", "Missing API token: send Authorization: Bearer <token>");
   const token = await verifyApiToken(match[1], new Date(), sourceIp);
-  if (!token) throw new ApiError("unauthorized", "Invalid, expired or revoked API token");
+  if (!token) throw new AppError("unauthorized", "Invalid, expired or revoked API token");
   if (!tokenHasScope(token.scopes, scope)) {
-    throw new ApiError("forbidden", `This token lacks the "${scope}" scope`);
+    throw new AppError("forbidden", `This token lacks the "${scope}" scope`);
   }
   return token;
 }

@@ -26,8 +26,6 @@ export class ByteBudget {
     const want = Math.min(Math.max(bytes, 1), this.capacity);
     if (this.waiting.length === 0 && this.used + want <= this.capacity) return this.grant(want);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { bytes: want, grant: () => resolve(this.grant(want)) };
-      this.waiting.push(waiter);
       const timer = setTimeout(() => {
         const index = this.waiting.indexOf(waiter);
         if (index < 0) return;
@@ -35,10 +33,14 @@ export class ByteBudget {
         reject(new AppError("busy", "The server is processing as many reports as it can hold in memory; nothing was stored. Send this one again shortly.", { "Retry-After": "10" }));
         this.wake();
       }, timeoutMs);
-      waiter.grant = () => {
-        clearTimeout(timer);
-        resolve(this.grant(want));
+      const waiter: Waiter = {
+        bytes: want,
+        grant: () => {
+          clearTimeout(timer);
+          resolve(this.grant(want));
+        },
       };
+      this.waiting.push(waiter);
     });
   }
 

@@ -153,7 +153,7 @@ export async function clusterRow(r: Resolution, name: string): Promise<ClusterRo
   const cached = r.clusters.get(name);
   if (cached) return cached;
   const byRule = clusterRuleOwner(r.rules, name);
-  const found = (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Cluster" WHERE name = $1`, [name])).rows[0];
+  const found = await selectCluster(r.sql, name);
   let row: ClusterRow;
   if (found) {
     row = { id: found.id, name, teamId: byRule ?? found.teamId, created: false };
@@ -167,7 +167,7 @@ export async function clusterRow(r: Resolution, name: string): Promise<ClusterRo
     if (inserted.rows[0]) row = { id: inserted.rows[0].id, name, teamId: owner, created: true };
     else {
       // Another report created it a moment ago: take it as it is now.
-      const raced = (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Cluster" WHERE name = $1`, [name])).rows[0];
+      const raced = (await selectCluster(r.sql, name))!;
       row = { id: raced.id, name, teamId: byRule ?? raced.teamId, created: false };
     }
   }
@@ -196,7 +196,7 @@ export async function writeNamespace(r: Resolution, cluster: ClusterRow, name: s
   const cached = r.namespaces.get(cacheKey);
   if (cached) return cached;
   const byRule = namespaceRuleOwner(r.rules, cluster.name, name);
-  let found = (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Namespace" WHERE "clusterId" = $1 AND name = $2`, [cluster.id, name])).rows[0];
+  let found = await selectNamespace(r.sql, cluster.id, name);
   const owner = byRule ?? found?.teamId ?? cluster.teamId;
   const teamId = ownerAfterWrite(r.binding, { label: `namespace ${name} in cluster ${cluster.name}`, owner, claimable: false }, null);
   if (!found) {
@@ -204,12 +204,22 @@ export async function writeNamespace(r: Resolution, cluster: ClusterRow, name: s
       `INSERT INTO "Namespace" (id, "clusterId", name, "teamId") VALUES (gen_random_uuid()::text, $1, $2, $3) ON CONFLICT ("clusterId", name) DO NOTHING RETURNING id`,
       [cluster.id, name, byRule],
     );
-    found = inserted.rows[0] ? { id: inserted.rows[0].id, teamId: byRule } : (await r.sql.query<{ id: string; teamId: string | null }>(`SELECT id, "teamId" FROM "Namespace" WHERE "clusterId" = $1 AND name = $2`, [cluster.id, name])).rows[0];
+    found = inserted.rows[0] ? { id: inserted.rows[0].id, teamId: byRule } : (await selectNamespace(r.sql, cluster.id, name))!;
   }
   if (byRule && found.teamId !== byRule) await setOwner(r.sql, "Namespace", found.id, byRule);
   const row = { id: found.id, teamId };
   r.namespaces.set(cacheKey, row);
   return row;
+}
+
+type OwnedRow = { id: string; teamId: string | null };
+
+async function selectCluster(sql: Sql, name: string): Promise<OwnedRow | undefined> {
+  return (await sql.query<OwnedRow>(`SELECT id, "teamId" FROM "Cluster" WHERE name = $1`, [name])).rows[0];
+}
+
+async function selectNamespace(sql: Sql, clusterId: string, name: string): Promise<OwnedRow | undefined> {
+  return (await sql.query<OwnedRow>(`SELECT id, "teamId" FROM "Namespace" WHERE "clusterId" = $1 AND name = $2`, [clusterId, name])).rows[0];
 }
 
 async function setOwner(sql: Sql, table: "Cluster" | "Namespace", id: string, teamId: string | null): Promise<void> {
