@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
+import { applyRoutines } from "@/lib/startup/routines";
 
 const LOCK = "SELECT pg_advisory_lock(hashtextextended('portcullis:migrate', 0))";
 
@@ -16,7 +17,8 @@ export async function migrateDeploy(databaseUrl: string, options: { quiet?: bool
     await lock.query(LOCK);
     const stdout = await prismaMigrateDeploy(databaseUrl);
     const applied = /(\d+) migrations? found/.exec(stdout)?.[1];
-    if (!options.quiet) console.log(`[portcullis] database schema is up to date${applied ? ` (${applied} migrations)` : ""}`);
+    const routines = await applyRoutines(lock);
+    if (!options.quiet) console.log(`[portcullis] database schema is up to date${applied ? ` (${applied} migrations)` : ""}${routines.length ? `, routines ${routines.join(", ")} applied` : ""}`);
   } finally {
     // Ending the session releases the lock.
     await lock.end().catch(() => undefined);
