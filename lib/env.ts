@@ -19,6 +19,8 @@ const envSchema = z.object({
   INGEST_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(7200).default(300),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
   MAINTENANCE_CRON: z.string().trim().min(9).default("17 * * * *"),
+  IMAGE_RETIRE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  STALE_SCAN_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
@@ -48,6 +50,8 @@ export type Env = {
   statementTimeoutMs: { interactive: number; ingest: number };
   shutdownGraceMs: number;
   jobs: { maintenanceCron: string };
+  /** Posture: an image that runs nowhere and was not scanned for `retireAfterDays` is retired; a scan older than `staleAfterDays` is stale. */
+  posture: { retireAfterDays: number; staleAfterDays: number };
   /** Where users reach the app; https here makes session cookies Secure. */
   publicUrl: string;
   production: boolean;
@@ -88,6 +92,7 @@ export function env(): Env {
     statementTimeoutMs: { interactive: parsed.data.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000, ingest: parsed.data.INGEST_STATEMENT_TIMEOUT_SECONDS * 1000 },
     shutdownGraceMs: parsed.data.SHUTDOWN_GRACE_SECONDS * 1000,
     jobs: { maintenanceCron: parsed.data.MAINTENANCE_CRON },
+    posture: { retireAfterDays: parsed.data.IMAGE_RETIRE_DAYS, staleAfterDays: parsed.data.STALE_SCAN_DAYS },
     publicUrl: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
     production: process.env.NODE_ENV === "production",
     trustedProxyHops: parsed.data.TRUSTED_PROXY_HOPS,

@@ -72,6 +72,8 @@ export interface ImageTargetInfo {
   osName: string | null;
   osEndOfLife: boolean;
   sizeBytes: number | null;
+  /** when it was built (the image config's `created`), if the report says */
+  builtAt?: Date | null;
 }
 
 /** An image the report does not name; `image=` must name it. */

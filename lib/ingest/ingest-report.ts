@@ -7,7 +7,8 @@ import { assertJsonDepth } from "@/lib/ingest/json-depth";
 import { detectAndParse } from "@/lib/ingest/detect";
 import { applyContext } from "@/lib/ingest/apply-context";
 import { canonicalContext, type IngestContext } from "@/lib/ingest/context";
-import { clusterRow, linkImageWorkloads, newResolution, resolveTarget, resolveTeamByName, targetLockKey, upsertWorkload, writeNamespace, type Resolution, type ResolvedTarget } from "@/lib/ingest/targets";
+import { clusterRow, linkImageWorkloads,
+  replaceRunningImages, newResolution, resolveTarget, resolveTeamByName, targetLockKey, upsertWorkload, writeNamespace, type Resolution, type ResolvedTarget } from "@/lib/ingest/targets";
 import type { TokenBinding } from "@/lib/authz/policy";
 import { replacePackages } from "@/lib/ingest/packages";
 import { assertStorable } from "@/lib/ingest/storable";
@@ -190,12 +191,31 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       catalogueScope: scope,
     });
     for (const key of Object.keys(total) as (keyof MergeCounts)[]) total[key] += merged[key];
+    await sql.query(
+      `INSERT INTO "ScanTarget" ("scanId", "targetKey", "imageId", total, new, reopened, fixed) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT ("scanId", "targetKey") DO NOTHING`,
+      [scanId, target.targetKey, target.imageId, merged.total, merged.new, merged.reopened, merged.fixed],
+    );
   }
+  const listedRunning = runningNamespaces(groups);
+  if (listedRunning && primary.clusterId) await replaceRunningImages(resolution, primary.clusterId, listedRunning);
   await sql.query(
     `UPDATE "Scan" SET "clusterId" = $2, "newCount" = $3, "reopenedCount" = $4, "fixedCount" = $5, "unchangedCount" = $6 WHERE id = $1`,
     [scanId, scanClusterId, total.new, total.reopened, total.fixed, total.unchanged],
   );
   return { scanId, format: report.format, target: primary.label, findings: total, duplicate: false };
+}
+
+/**
+ * The namespaces whose running images a cluster report lists in full: those it lists images in,
+ * and those it checked. Null for reports that list no running images (nothing to replace).
+ */
+function runningNamespaces(groups: TargetFindings[]): string[] | null {
+  const cluster = groups.find((g) => g.target.kind === "cluster");
+  const listed = groups.flatMap((g) => g.workloads.map((w) => w.namespace)).filter(Boolean);
+  if (!cluster || listed.length === 0) return null;
+  const checked = cluster.target.kind === "cluster" ? (cluster.target.covers?.namespaces ?? []) : [];
+  return [...new Set([...listed, ...checked])];
 }
 
 /**

@@ -114,16 +114,20 @@ async function resolveImage(r: Resolution, target: ImageTargetInfo): Promise<Res
   const repositoryId = await upsertRepository(sql, target.repository, repository.rows[0] ?? null, byRule ?? repository.rows[0]?.teamId ?? teamId);
   const image = await sql.query<{ id: string }>(
     `INSERT INTO "Image" (id, "identityKey", "repositoryId", digest, "configId", tags, "osFamily", "osName", "osEndOfLife", "sizeBytes",
-       "teamId", "firstSeenAt", "lastScannedAt")
-     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz)
+       "teamId", "firstSeenAt", "lastScannedAt", "builtAt")
+     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz, $12::timestamptz)
      ON CONFLICT ("identityKey") DO UPDATE SET
        digest = COALESCE(EXCLUDED.digest, "Image".digest), "configId" = COALESCE(EXCLUDED."configId", "Image"."configId"),
        tags = ARRAY(SELECT DISTINCT unnest("Image".tags || EXCLUDED.tags)),
        "osFamily" = COALESCE(EXCLUDED."osFamily", "Image"."osFamily"), "osName" = COALESCE(EXCLUDED."osName", "Image"."osName"),
        "osEndOfLife" = EXCLUDED."osEndOfLife", "sizeBytes" = COALESCE(EXCLUDED."sizeBytes", "Image"."sizeBytes"),
-       "teamId" = EXCLUDED."teamId", "lastScannedAt" = EXCLUDED."lastScannedAt"
+       "teamId" = EXCLUDED."teamId", "lastScannedAt" = EXCLUDED."lastScannedAt", "builtAt" = COALESCE(EXCLUDED."builtAt", "Image"."builtAt"),
+       "retiredAt" = NULL
      RETURNING id`,
-    [identityKey, repositoryId, target.digest, target.configId, pgArray(target.tags), freeText(target.osFamily), freeText(target.osName), target.osEndOfLife, target.sizeBytes, teamId, now.toISOString()],
+    [
+      identityKey, repositoryId, target.digest, target.configId, pgArray(target.tags), freeText(target.osFamily), freeText(target.osName),
+      target.osEndOfLife, target.sizeBytes, teamId, now.toISOString(), target.builtAt?.toISOString() ?? null,
+    ],
   );
   const imageId = image.rows[0].id;
   return { targetKey: `image:${imageId}`, kind: "image", label: imageLabel(target), imageId, clusterId: null, teamId };
@@ -245,7 +249,11 @@ export async function upsertWorkload(r: Resolution, cluster: ClusterRow, ref: Wo
   return { namespaceId: namespace.id, namespaceTeamId: namespace.teamId, workloadId };
 }
 
-/** Records which workloads run an image: those the report names, and the one named by the context. */
+/**
+ * Records which workloads run an image: those the report names, and the one named by the context.
+ * A newer build of the same repository replaces the older one on that workload (a deployment
+ * rolls forward; the old build no longer runs there). A running image is never retired.
+ */
 export async function linkImageWorkloads(r: Resolution, imageId: string, clusterName: string | undefined, workloads: WorkloadRef[]): Promise<string | null> {
   if (!clusterName) return null;
   const { sql, context, now } = r;
@@ -260,6 +268,26 @@ export async function linkImageWorkloads(r: Resolution, imageId: string, cluster
        ON CONFLICT ("workloadId", "imageId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`,
       [workloadId, imageId, now.toISOString()],
     );
+    await sql.query(
+      `DELETE FROM "WorkloadImage" wi USING "Image" old, "Image" new
+       WHERE wi."workloadId" = $1 AND wi."imageId" <> $2 AND old.id = wi."imageId" AND new.id = $2 AND old."repositoryId" = new."repositoryId"`,
+      [workloadId, imageId],
+    );
   }
+  if (refs.length > 0) await sql.query(`UPDATE "Image" SET "retiredAt" = NULL WHERE id = $1 AND "retiredAt" IS NOT NULL`, [imageId]);
   return cluster.id;
+}
+
+/**
+ * A cluster report that lists the images running in some namespaces replaces what runs there:
+ * links it did not renew (seen before `now`) in those namespaces end.
+ */
+export async function replaceRunningImages(r: Resolution, clusterId: string, namespaces: string[]): Promise<number> {
+  if (namespaces.length === 0) return 0;
+  const ended = await r.sql.query(
+    `DELETE FROM "WorkloadImage" wi USING "Workload" w, "Namespace" n
+     WHERE wi."workloadId" = w.id AND w."namespaceId" = n.id AND n."clusterId" = $1 AND n.name = ANY($2::text[]) AND wi."lastSeenAt" < $3::timestamptz`,
+    [clusterId, namespaces, r.now.toISOString()],
+  );
+  return ended.rowCount ?? 0;
 }

@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logUnexpected } from "@/lib/log";
 import { onShutdown } from "@/lib/shutdown";
-import { purgeExpired } from "@/lib/jobs/maintenance";
+import { purgeExpired, retireImages } from "@/lib/jobs/maintenance";
 
 interface ScheduledJob {
   name: string;
@@ -17,7 +17,10 @@ interface ScheduledJob {
 }
 
 export function scheduledJobs(): ScheduledJob[] {
-  return [{ name: "maintenance.purge-expired", cron: env().jobs.maintenanceCron, run: purgeExpired }];
+  return [
+    { name: "maintenance.purge-expired", cron: env().jobs.maintenanceCron, run: purgeExpired },
+    { name: "posture.retire-images", cron: env().jobs.maintenanceCron, run: retireImages },
+  ];
 }
 
 const globalForJobs = globalThis as unknown as { portcullisJobs?: Promise<PgBoss> };

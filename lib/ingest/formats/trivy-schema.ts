@@ -82,6 +82,7 @@ const imageMetadata = z.object({
   Size: byteSize.nullish(),
   OS: z.object({ Family: text, Name: text, EOSL: z.boolean().nullish() }).nullish(),
   ImageID: text,
+  ImageConfig: z.object({ created: text }).nullish(),
   RepoTags: list(z.string()),
   RepoDigests: list(z.string()),
 });

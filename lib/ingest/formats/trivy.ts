@@ -149,7 +149,14 @@ function imageTarget(meta: TrivyImageMetadata | null | undefined, names: Readonl
     osName: meta?.OS?.Name ?? null,
     osEndOfLife: meta?.OS?.EOSL ?? false,
     sizeBytes: meta?.Size ?? null,
+    builtAt: buildDate(meta?.ImageConfig?.created),
   };
+}
+
+/** A reproducible build stamps the epoch (distroless): that says nothing about the image's age. */
+function buildDate(created: string | null | undefined): Date | null {
+  const at = created ? new Date(created) : null;
+  return at && !Number.isNaN(at.getTime()) && at.getUTCFullYear() > 1980 ? at : null;
 }
 
 function resultFindings(result: TrivyResult, target: string): NormalisedFinding[] {
