@@ -25,3 +25,8 @@ export function isoDate(date: Date | null): string {
 export function shortDigest(digest: string | null): string | null {
   return digest ? digest.replace(/^sha256:/, "").slice(0, 12) : null;
 }
+
+/** "1 workload", "3 workloads". */
+export function plural(count: number, noun: string, many = `${noun}s`): string {
+  return `${count.toLocaleString("en")} ${count === 1 ? noun : many}`;
+}

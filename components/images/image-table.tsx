@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { SeverityCount } from "@/components/ui/severity";
-import { shortDigest, timeAgo } from "@/lib/format";
+import { ScoreBadge } from "@/components/posture/score-badge";
+import { SeverityCounts } from "@/components/ui/severity";
+import { isoDate, plural, shortDigest, timeAgo } from "@/lib/format";
 import type { ImageRow } from "@/lib/images/list-images";
-import { SEVERITIES } from "@/lib/findings/model";
 
 export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
   return (
@@ -12,16 +12,19 @@ export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
           <tr>
             <th scope="col" className="px-4 py-3">Image</th>
             <th scope="col" className="px-4 py-3">Team</th>
-            <th scope="col" className="px-4 py-3">Open findings (C / H / M / L / ?)</th>
+            <th scope="col" className="px-4 py-3">Score</th>
+            <th scope="col" className="px-4 py-3">Open (C / H / M / L / ?)</th>
             <th scope="col" className="px-4 py-3 text-right">Fixable</th>
-            <th scope="col" className="px-4 py-3 text-right">Clusters</th>
+            <th scope="col" className="px-4 py-3">OS</th>
+            <th scope="col" className="px-4 py-3">Built</th>
             <th scope="col" className="px-4 py-3">Last scan</th>
+            <th scope="col" className="px-4 py-3 text-right">Runs in</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((image) => (
             <tr key={image.id} className="hover:bg-slate-50">
-              <td className="max-w-md px-4 py-3">
+              <td className="max-w-xs px-4 py-3">
                 <Link href={`/images/${image.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
                   {image.repository}
                 </Link>
@@ -30,21 +33,22 @@ export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
                     <span key={tag} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono">{tag}</span>
                   ))}
                   {shortDigest(image.digest) && <span className="font-mono" title={image.digest ?? ""}>@{shortDigest(image.digest)}</span>}
+                  {image.retiredAt && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">retired</span>}
                 </div>
               </td>
-              <td className="px-4 py-3 text-slate-700">{image.team ?? <span className="text-slate-400">Unowned</span>}</td>
-              <td className="px-4 py-3">
-                <span className="flex gap-1">
-                  {SEVERITIES.map((s) => (
-                    <SeverityCount key={s} severity={s} count={image[s]} />
-                  ))}
-                </span>
+              <td className="px-4 py-3 text-slate-700">
+                {image.team && image.teamId ? <Link className="hover:underline" href={`/teams/${image.teamId}`}>{image.team}</Link> : <span className="text-slate-400">Unowned</span>}
               </td>
+              <td className="px-4 py-3"><ScoreBadge grade={image.grade} value={image.score} /></td>
+              <td className="px-4 py-3"><SeverityCounts counts={image} /></td>
               <td className="px-4 py-3 text-right tabular-nums">{image.fixable}</td>
-              <td className="px-4 py-3 text-right tabular-nums">{image.clusters}</td>
-              <td className="px-4 py-3 text-slate-600" title={image.lastScannedAt?.toISOString()}>
-                {timeAgo(image.lastScannedAt, now)}
+              <td className="px-4 py-3 text-slate-700">
+                {image.osName || image.osFamily ? `${image.osFamily ?? ""} ${image.osName ?? ""}`.trim() : <span className="text-slate-400">—</span>}
+                {image.osEndOfLife && <span className="ml-1 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800" title="The OS no longer gets security fixes">EOL</span>}
               </td>
+              <td className="px-4 py-3 text-slate-600" title={isoDate(image.builtAt)}>{image.builtAt ? timeAgo(image.builtAt, now) : <span className="text-slate-400">unknown</span>}</td>
+              <td className="px-4 py-3 text-slate-600" title={image.lastScannedAt?.toISOString()}>{timeAgo(image.lastScannedAt, now)}</td>
+              <td className="px-4 py-3 text-right tabular-nums text-slate-700">{image.clusters ? plural(image.clusters, "cluster") : "nowhere"}</td>
             </tr>
           ))}
         </tbody>

@@ -29,3 +29,19 @@ export function SeverityCount({ severity, count }: { severity: Severity; count: 
     </span>
   );
 }
+
+/** The five counts of a row in severity order (C / H / M / L / ?), each labelled. */
+export function SeverityCounts({ counts }: { counts: Record<Severity, number> }) {
+  return (
+    <span className="flex gap-1">
+      {(["critical", "high", "medium", "low", "unknown"] as const).map((s) => (
+        <SeverityCount key={s} severity={s} count={counts[s]} />
+      ))}
+    </span>
+  );
+}
+
+/** A severity's name as a badge (where the severity, not a count, belongs). */
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return <span className={`inline-flex rounded px-1.5 py-0.5 text-xs font-semibold ${styles[severity]}`}>{severityLabel[severity]}</span>;
+}

@@ -1,33 +1,141 @@
-// Headline numbers for the overview, scoped to what the viewer may see.
-import { db } from "@/lib/db";
-import { teamFilter, type Scope } from "@/lib/authz/policy";
-import { SEVERITIES, type Severity } from "@/lib/findings/model";
+// The overview: the scope's score and counts, the worst images, teams and clusters, runtime
+// alerts, stale targets and the practices panel. Counts come from the posture read model; the
+// rest are index-bounded reads (recent events, newest scan per cluster and tool).
+import { db, Prisma } from "@/lib/db";
+import { clusterFilter, teamRowFilter, type Scope } from "@/lib/authz/policy";
+import { env } from "@/lib/env";
+import { listImages, type ImageRow } from "@/lib/images/list-images";
+import { NO_POSTURE, postureOf, posturesOf, uniqueVulnerabilities, type Posture, type SeverityCounts } from "@/lib/posture/read-model";
+
+/** Trivy's checks that say a workload runs as root or privileged (or can become so). */
+export const ROOT_OR_PRIVILEGED_CHECKS = ["KSV-0001", "KSV-0012", "KSV-0017", "KSV-0105"];
+
+const DAY = 24 * 3600 * 1000;
+
+export interface Ranked {
+  id: string;
+  name: string;
+  posture: Posture;
+}
+
+export interface ClusterSources {
+  id: string;
+  name: string;
+  lastTrivy: Date | null;
+  lastKubeBench: Date | null;
+  lastFalco: Date | null;
+}
 
 export interface Overview {
-  openBySeverity: Record<Severity, number>;
-  fixableOpen: number;
-  images: number;
-  scansLast7Days: number;
-  recentScans: { id: string; targetName: string; tool: string; receivedAt: Date; newCount: number; fixedCount: number }[];
+  posture: Posture;
+  uniqueVulnerabilities: SeverityCounts;
+  worstImages: ImageRow[];
+  worstTeams: Ranked[];
+  worstClusters: Ranked[];
+  runtimeAlerts24h: { clusterId: string; name: string; alerts: number }[];
+  staleImages: number;
+  staleClusters: ClusterSources[];
+  practices: {
+    endOfLifeImages: number;
+    rootOrPrivilegedWorkloads: number;
+    imagesWithSecrets: number;
+    failingCisByCluster: { clusterId: string; name: string; failing: number }[];
+    runtimeAlerts24h: number;
+    imagesNotScanned7Days: number;
+  };
+}
+
+function worst(postures: Map<string, Posture>, names: { id: string; name: string }[], limit = 5): Ranked[] {
+  return names
+    .map((n) => ({ ...n, posture: postures.get(n.id) ?? NO_POSTURE }))
+    .sort((a, b) => a.posture.score.value - b.posture.score.value || b.posture.findings.critical - a.posture.findings.critical || a.name.localeCompare(b.name))
+    .slice(0, limit);
+}
+
+function teamScope(scope: Scope, alias: string): Prisma.Sql {
+  return scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`${Prisma.raw(alias)}."teamId" = ANY(${scope.teamIds}::text[])`;
 }
 
 export async function loadOverview(scope: Scope, now = new Date()): Promise<Overview> {
-  const team = teamFilter(scope);
-  const open = { ...team, status: { in: ["open", "in_progress"] as ("open" | "in_progress")[] } };
-  const weekAgo = new Date(now.getTime() - 7 * 24 * 3600 * 1000);
-  const [grouped, fixableOpen, images, scansLast7Days, recentScans] = await Promise.all([
-    db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
-    db.finding.count({ where: { ...open, fixable: true } }),
-    db.image.count({ where: team }),
-    db.scan.count({ where: { ...team, receivedAt: { gte: weekAgo } } }),
-    db.scan.findMany({
-      where: team,
-      orderBy: { receivedAt: "desc" },
-      take: 8,
-      select: { id: true, targetName: true, tool: true, receivedAt: true, newCount: true, fixedCount: true },
-    }),
+  const staleBefore = new Date(now.getTime() - env().posture.staleAfterDays * DAY);
+  const dayAgo = new Date(now.getTime() - DAY);
+  const [posture, unique, worstImages, teamPostures, clusterPostures, teams, clusters] = await Promise.all([
+    postureOf(scope),
+    uniqueVulnerabilities(scope),
+    listImages(scope, { page: 1, sort: "score", state: "active" }, now).then((r) => r.rows.slice(0, 10)),
+    posturesOf(scope, "team"),
+    posturesOf(scope, "cluster"),
+    db.team.findMany({ where: teamRowFilter(scope), select: { id: true, name: true } }),
+    db.cluster.findMany({ where: clusterFilter(scope), select: { id: true, name: true } }),
   ]);
-  const openBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const g of grouped) openBySeverity[g.severity] = g._count._all;
-  return { openBySeverity, fixableOpen, images, scansLast7Days, recentScans };
+  const clusterIds = clusters.map((c) => c.id);
+  const names = new Map(clusters.map((c) => [c.id, c.name]));
+  const [alerts, sources, practices] = await Promise.all([
+    runtimeAlertsSince(scope, clusterIds, dayAgo),
+    lastReports(clusterIds),
+    practiceCounts(scope, clusterIds, staleBefore),
+  ]);
+  const runtimeAlerts24h = alerts.map((a) => ({ ...a, name: names.get(a.clusterId) ?? a.clusterId })).sort((a, b) => b.alerts - a.alerts);
+  const staleClusters = sources
+    .map((s) => ({ ...s, name: names.get(s.id) ?? s.id }))
+    .filter((s) => !s.lastTrivy || s.lastTrivy < staleBefore || !s.lastKubeBench || s.lastKubeBench < staleBefore);
+  return {
+    posture,
+    uniqueVulnerabilities: unique,
+    worstImages: worstImages.filter((i) => i.score < 100),
+    worstTeams: worst(teamPostures, teams),
+    worstClusters: worst(clusterPostures, clusters),
+    runtimeAlerts24h,
+    staleImages: practices.staleRunningImages,
+    staleClusters,
+    practices: {
+      endOfLifeImages: practices.endOfLifeImages,
+      rootOrPrivilegedWorkloads: practices.rootOrPrivilegedWorkloads,
+      imagesWithSecrets: practices.imagesWithSecrets,
+      failingCisByCluster: clusters
+        .map((c) => ({ clusterId: c.id, name: c.name, failing: clusterPostures.get(c.id)?.byKind.compliance ?? 0 }))
+        .filter((c) => c.failing > 0)
+        .sort((a, b) => b.failing - a.failing),
+      runtimeAlerts24h: runtimeAlerts24h.reduce((sum, a) => sum + a.alerts, 0),
+      imagesNotScanned7Days: practices.imagesNotScanned,
+    },
+  };
+}
+
+/** Runtime alerts (Falco events) per cluster since a time; a scoped viewer counts those of their teams' findings. */
+export async function runtimeAlertsSince(scope: Scope, clusterIds: string[], since: Date): Promise<{ clusterId: string; alerts: number }[]> {
+  if (clusterIds.length === 0) return [];
+  return db.$queryRaw<{ clusterId: string; alerts: number }[]>`
+    SELECT e."clusterId", count(*)::int AS alerts FROM "RuntimeEvent" e
+    LEFT JOIN "Finding" f ON f.id = e."findingId"
+    WHERE e."clusterId" = ANY(${clusterIds}::text[]) AND e."occurredAt" >= ${since} AND ${teamScope(scope, "f")}
+    GROUP BY 1`;
+}
+
+/** The newest report of each source per cluster: one index probe per cluster and source. */
+export async function lastReports(clusterIds: string[]): Promise<Omit<ClusterSources, "name">[]> {
+  if (clusterIds.length === 0) return [];
+  return db.$queryRaw<Omit<ClusterSources, "name">[]>`
+    SELECT c.id,
+      (SELECT max(s."receivedAt") FROM "Scan" s WHERE s."clusterId" = c.id AND s.tool = 'trivy') AS "lastTrivy",
+      (SELECT max(s."receivedAt") FROM "Scan" s WHERE s."clusterId" = c.id AND s.tool = 'kube-bench') AS "lastKubeBench",
+      (SELECT max(e."occurredAt") FROM "RuntimeEvent" e WHERE e."clusterId" = c.id) AS "lastFalco"
+    FROM unnest(${clusterIds}::text[]) AS c(id)`;
+}
+
+async function practiceCounts(scope: Scope, clusterIds: string[], staleBefore: Date) {
+  const [row] = await db.$queryRaw<
+    { endOfLifeImages: number; imagesNotScanned: number; staleRunningImages: number; imagesWithSecrets: number; rootOrPrivilegedWorkloads: number }[]
+  >`
+    SELECT
+      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND i."osEndOfLife" AND ${teamScope(scope, "i")})::int AS "endOfLifeImages",
+      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND COALESCE(i."lastScannedAt", i."firstSeenAt") < ${staleBefore} AND ${teamScope(scope, "i")})::int AS "imagesNotScanned",
+      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND COALESCE(i."lastScannedAt", i."firstSeenAt") < ${staleBefore} AND ${teamScope(scope, "i")}
+         AND EXISTS (SELECT 1 FROM "WorkloadImage" wi WHERE wi."imageId" = i.id))::int AS "staleRunningImages",
+      (SELECT count(DISTINCT c."imageId") FROM "OpenFindingCount" c JOIN "Image" i ON i.id = c."imageId"
+         WHERE c.kind = 'secret' AND c.open > 0 AND i."retiredAt" IS NULL AND ${teamScope(scope, "c")})::int AS "imagesWithSecrets",
+      (SELECT count(DISTINCT f."workloadId") FROM "Finding" f
+         WHERE f."ruleId" = ANY(${ROOT_OR_PRIVILEGED_CHECKS}::text[]) AND f.status IN ('open', 'in_progress') AND f."workloadId" IS NOT NULL
+           AND f."clusterId" = ANY(${clusterIds}::text[]) AND ${teamScope(scope, "f")})::int AS "rootOrPrivilegedWorkloads"`;
+  return row;
 }

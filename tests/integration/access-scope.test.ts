@@ -57,9 +57,9 @@ describe.each(["engineer", "manager"] as const)("a %s of Payments", (role) => {
     expect(search.total).toBe(0);
     expect((await listImages(scopeOfViewer({ role: "admin", teamIds: [] }), imageListQuerySchema.parse({ q: "debian-buster" }))).total).toBe(1);
     const overview = await loadOverview(scope());
-    expect(Object.values(overview.openBySeverity).reduce((a, b) => a + b, 0)).toBe(payments.openFindings);
-    expect(overview.images).toBe(1);
-    expect(overview.recentScans.every((s) => s.targetName.includes("alpine"))).toBe(true);
+    expect(overview.posture.total).toBe(payments.openFindings);
+    expect(overview.worstImages.map((i) => i.id)).toEqual([payments.imageId]);
+    expect(overview.worstTeams.map((t) => t.name)).toEqual(["Payments"]);
   });
 
   it("opens Payments' image, finding, cluster and team", async () => {

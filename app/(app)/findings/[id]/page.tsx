@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Panel } from "@/components/ui/panel";
-import { SeverityCount, severityLabel } from "@/components/ui/severity";
+import { SeverityBadge } from "@/components/ui/severity";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
@@ -15,7 +15,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const finding = await visibleOr404(findingDetail(scopeOfViewer(viewer), (await params).id));
   const history = await findingHistory(finding.id);
   const facts: [string, React.ReactNode][] = [
-    ["Severity", <span key="s" className="flex items-center gap-2"><SeverityCount severity={finding.severity} count={1} />{severityLabel[finding.severity]}</span>],
+    ["Severity", <span key="s" className="flex items-center gap-2"><SeverityBadge severity={finding.severity} /></span>],
     ["Status", finding.status.replace("_", " ")],
     ["Kind", finding.kind],
     ["Package", finding.packageName ? `${finding.packageName} ${finding.installedVersion ?? ""}` : "—"],

@@ -1,0 +1,125 @@
+// Reading the posture read model (OpenFindingCount, OpenVulnerabilityCount): open findings of a
+// scope grouped by image, team, cluster or for the whole organisation, with scores. These tables
+// hold thousands of rows where "Finding" holds millions; the triggers that keep them are in
+// prisma/routines/posture-read-model.sql. Retired images are left out of every count here.
+import { db, Prisma } from "@/lib/db";
+import type { Scope } from "@/lib/authz/policy";
+import { SEVERITIES, type FindingKind, type Severity } from "@/lib/findings/model";
+import { computeScore, SCORE_RULES, type Score } from "@/lib/posture/score";
+
+export type SeverityCounts = Record<Severity, number>;
+
+export interface Posture {
+  /** open findings (vulnerability × image, and every other kind) by severity */
+  findings: SeverityCounts;
+  total: number;
+  fixable: number;
+  byKind: Partial<Record<FindingKind, number>>;
+  score: Score;
+}
+
+export interface CountRow {
+  key: string;
+  kind: FindingKind;
+  severity: Severity;
+  fixable: boolean;
+  running: boolean;
+  open: number;
+}
+
+export function emptySeverityCounts(): SeverityCounts {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
+}
+
+export function foldPosture(rows: readonly Omit<CountRow, "key">[]): Posture {
+  const findings = emptySeverityCounts();
+  const byKind: Posture["byKind"] = {};
+  let fixable = 0;
+  for (const r of rows) {
+    findings[r.severity] += r.open;
+    byKind[r.kind] = (byKind[r.kind] ?? 0) + r.open;
+    if (r.fixable) fixable += r.open;
+  }
+  const total = SEVERITIES.reduce((sum, s) => sum + findings[s], 0);
+  return { findings, total, fixable, byKind, score: computeScore(rows.map((r) => ({ ...r, count: r.open }))) };
+}
+
+/** Folds rows into one posture per key; keys without rows are left out (callers default them). */
+export function posturesByKey(rows: readonly CountRow[]): Map<string, Posture> {
+  const grouped = new Map<string, CountRow[]>();
+  for (const row of rows) grouped.set(row.key, [...(grouped.get(row.key) ?? []), row]);
+  return new Map([...grouped].map(([key, list]) => [key, foldPosture(list)]));
+}
+
+export const NO_POSTURE: Posture = foldPosture([]);
+
+/** SQL: the count row is one the scope may see (its findings' team). */
+export function countScope(scope: Scope, alias = "c"): Prisma.Sql {
+  return scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`${Prisma.raw(alias)}."teamId" = ANY(${scope.teamIds}::text[])`;
+}
+
+const ACTIVE_ROWS = Prisma.sql`c.open > 0 AND (c."imageId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Image" ri WHERE ri.id = c."imageId" AND ri."retiredAt" IS NOT NULL))`;
+const RUNNING = Prisma.sql`(c."imageId" IS NULL OR EXISTS (SELECT 1 FROM "WorkloadImage" wi WHERE wi."imageId" = c."imageId"))`;
+
+export type Grouping = "org" | "image" | "team" | "cluster";
+
+/**
+ * Count rows of a scope, grouped. A cluster's rows are its own findings (misconfigurations, CIS,
+ * runtime) plus the findings of the images running in it; `keys` limits the groups read.
+ */
+export async function countRows(scope: Scope, grouping: Grouping, keys?: readonly string[]): Promise<CountRow[]> {
+  const only = (column: Prisma.Sql) => (keys ? Prisma.sql`AND ${column} = ANY(${[...keys]}::text[])` : Prisma.empty);
+  if (grouping === "cluster") {
+    return db.$queryRaw<CountRow[]>`
+      WITH running AS (
+        SELECT DISTINCT n."clusterId", wi."imageId" FROM "WorkloadImage" wi
+        JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId"
+        WHERE TRUE ${only(Prisma.sql`n."clusterId"`)})
+      SELECT key, kind, severity, fixable, TRUE AS running, sum(open)::int AS open FROM (
+        SELECT r."clusterId" AS key, c.kind, c.severity, c.fixable, c.open FROM running r JOIN "OpenFindingCount" c ON c."imageId" = r."imageId"
+        WHERE c.open > 0 AND ${countScope(scope)}
+        UNION ALL
+        SELECT c."clusterId", c.kind, c.severity, c.fixable, c.open FROM "OpenFindingCount" c
+        WHERE c."clusterId" IS NOT NULL AND c.open > 0 AND ${countScope(scope)} ${only(Prisma.sql`c."clusterId"`)}
+      ) x GROUP BY 1, 2, 3, 4`;
+  }
+  const key = { org: Prisma.sql`''`, image: Prisma.sql`c."imageId"`, team: Prisma.sql`c."teamId"` }[grouping];
+  const imagesOnly = grouping === "image" ? Prisma.sql`AND c."imageId" IS NOT NULL` : Prisma.empty;
+  return db.$queryRaw<CountRow[]>`
+    SELECT ${key} AS key, c.kind, c.severity, c.fixable, ${RUNNING} AS running, sum(c.open)::int AS open
+    FROM "OpenFindingCount" c
+    WHERE ${ACTIVE_ROWS} AND ${countScope(scope)} ${imagesOnly} ${grouping === "org" ? Prisma.empty : only(key)}
+    GROUP BY 1, 2, 3, 4, 5`;
+}
+
+export async function postureOf(scope: Scope): Promise<Posture> {
+  return foldPosture(await countRows(scope, "org"));
+}
+
+export async function posturesOf(scope: Scope, grouping: Exclude<Grouping, "org">, keys?: readonly string[]): Promise<Map<string, Posture>> {
+  return posturesByKey(await countRows(scope, grouping, keys));
+}
+
+/** Unique vulnerabilities open in a scope, each counted once at its highest severity; per team when asked. */
+export async function uniqueVulnerabilities(scope: Scope): Promise<SeverityCounts> {
+  const rows = await db.$queryRaw<{ severity: Severity; n: number }[]>`
+    SELECT severity, count(*)::int AS n FROM (
+      SELECT c."vulnerabilityId", min(c.severity) AS severity FROM "OpenVulnerabilityCount" c
+      WHERE c.open > 0 AND c.active AND ${countScope(scope)} GROUP BY 1) v
+    GROUP BY 1`;
+  const counts = emptySeverityCounts();
+  for (const r of rows) counts[r.severity] = r.n;
+  return counts;
+}
+
+/**
+ * The score as SQL over "OpenFindingCount" rows aliased `c`, where `running` is a boolean column or
+ * expression of the query (no parameters). Generated from SCORE_RULES, so it is the same formula
+ * as computeScore; a test holds the two equal.
+ */
+export function scoreSql(running: string): Prisma.Sql {
+  const cost = (s: Severity) =>
+    `LEAST(COALESCE(SUM(c.open * ${SCORE_RULES.points[s]}::numeric * CASE WHEN c.fixable THEN 1 ELSE ${SCORE_RULES.noFixFactor} END` +
+    ` * CASE WHEN ${running} THEN 1 ELSE ${SCORE_RULES.notRunningFactor} END) FILTER (WHERE c.severity = '${s}'), 0), ${SCORE_RULES.cap[s]})`;
+  return Prisma.raw(`GREATEST(0, LEAST(100, round(100 - (${SEVERITIES.map(cost).join(" + ")}))))::int`);
+}
