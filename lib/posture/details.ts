@@ -3,14 +3,10 @@
 import { NotVisible } from "@/lib/authz/actor";
 import { clusterFilter, teamFilter, teamRowFilter, type Scope } from "@/lib/authz/policy";
 import { db } from "@/lib/db";
+import { checkId } from "@/lib/posture/ids";
 import { SEVERITIES, type Severity } from "@/lib/findings/model";
 
 const OPEN = { status: { in: ["open" as const, "in_progress" as const] } };
-const ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
-
-function checkId(id: string, what: string): void {
-  if (!ID_SHAPE.test(id)) throw new NotVisible(what);
-}
 
 async function severityCounts(where: object): Promise<Record<Severity, number>> {
   const groups = await db.finding.groupBy({ by: ["severity"], where: { ...where, ...OPEN }, _count: { _all: true } });
@@ -40,24 +36,6 @@ export async function imageDetail(scope: Scope, id: string) {
     db.finding.findMany({ where: { imageId: id, ...OPEN }, orderBy: [{ severity: "asc" }, { lastSeenAt: "desc" }], take: 50, select: findingRow }),
   ]);
   return { ...image, severity, fixable, findings };
-}
-
-export async function clusterDetail(scope: Scope, id: string) {
-  checkId(id, "Cluster");
-  const cluster = await db.cluster.findFirst({ where: { id, ...clusterFilter(scope) }, select: { id: true, name: true, createdAt: true, team: { select: { id: true, name: true } } } });
-  if (!cluster) throw new NotVisible("Cluster");
-  // A scoped viewer sees the namespaces and findings of their own teams in a shared cluster.
-  const findings = { clusterId: id, ...teamFilter(scope) };
-  const [namespaces, byKind, severity] = await Promise.all([
-    db.namespace.findMany({
-      where: { clusterId: id, ...teamFilter(scope) },
-      orderBy: { name: "asc" },
-      select: { id: true, name: true, team: { select: { name: true } }, _count: { select: { workloads: true } } },
-    }),
-    db.finding.groupBy({ by: ["kind"], where: { ...findings, ...OPEN }, _count: { _all: true } }),
-    severityCounts(findings),
-  ]);
-  return { ...cluster, namespaces, openByKind: byKind.map((k) => ({ kind: k.kind, count: k._count._all })), severity };
 }
 
 export async function teamDetail(scope: Scope, id: string) {

@@ -9,7 +9,8 @@ import { db } from "@/lib/db";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { listImages, imageListQuerySchema } from "@/lib/images/list-images";
 import { loadOverview } from "@/lib/posture/overview";
-import { clusterDetail, findingDetail, imageDetail, teamDetail } from "@/lib/posture/details";
+import { findingDetail, imageDetail, teamDetail } from "@/lib/posture/details";
+import { clusterDetail } from "@/lib/posture/clusters";
 import { resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
 

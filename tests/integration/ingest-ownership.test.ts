@@ -10,7 +10,8 @@ import { createToken } from "@/lib/admin/tokens";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { db } from "@/lib/db";
-import { clusterDetail, findingDetail } from "@/lib/posture/details";
+import { findingDetail } from "@/lib/posture/details";
+import { clusterDetail } from "@/lib/posture/clusters";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureJson, fixtureText } from "../support/fixtures";
 

@@ -1,0 +1,181 @@
+// Clusters as the viewer may see them: the list (posture, size, runtime alerts, last report of
+// each source) and one cluster's namespaces → workloads → images, misconfigurations, CIS results
+// and runtime alerts. Counts come from the read model; detail reads are bounded by one cluster.
+import { NotVisible } from "@/lib/authz/actor";
+import { clusterFilter, teamFilter, type Scope } from "@/lib/authz/policy";
+import { db, Prisma } from "@/lib/db";
+import type { Severity } from "@/lib/findings/model";
+import { lastReports, runtimeAlertsSince, type ClusterSources } from "@/lib/posture/overview";
+import { NO_POSTURE, posturesOf, type Posture } from "@/lib/posture/read-model";
+import { checkId } from "@/lib/posture/ids";
+
+const DAY = 24 * 3600 * 1000;
+
+export interface ClusterSummary extends ClusterSources {
+  team: { id: string; name: string } | null;
+  posture: Posture;
+  namespaces: number;
+  workloads: number;
+  images: number;
+  alerts24h: number;
+  alerts7d: number;
+}
+
+async function sizes(clusterIds: string[], scope: Scope) {
+  if (clusterIds.length === 0) return new Map<string, { namespaces: number; workloads: number; images: number }>();
+  const teams = scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`n."teamId" = ANY(${scope.teamIds}::text[])`;
+  const rows = await db.$queryRaw<{ id: string; namespaces: number; workloads: number; images: number }[]>`
+    SELECT n."clusterId" AS id, count(DISTINCT n.id)::int AS namespaces, count(DISTINCT w.id)::int AS workloads, count(DISTINCT wi."imageId")::int AS images
+    FROM "Namespace" n LEFT JOIN "Workload" w ON w."namespaceId" = n.id LEFT JOIN "WorkloadImage" wi ON wi."workloadId" = w.id
+    WHERE n."clusterId" = ANY(${clusterIds}::text[]) AND ${teams}
+    GROUP BY 1`;
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export async function listClusters(scope: Scope, now = new Date(), only?: string[]): Promise<ClusterSummary[]> {
+  const clusters = await db.cluster.findMany({ where: { ...clusterFilter(scope), ...(only ? { id: { in: only } } : {}) }, orderBy: { name: "asc" }, select: { id: true, name: true, team: { select: { id: true, name: true } } }, take: 1000 });
+  const ids = clusters.map((c) => c.id);
+  const [postures, size, day, week, sources] = await Promise.all([
+    posturesOf(scope, "cluster", ids),
+    sizes(ids, scope),
+    runtimeAlertsSince(scope, ids, new Date(now.getTime() - DAY)),
+    runtimeAlertsSince(scope, ids, new Date(now.getTime() - 7 * DAY)),
+    lastReports(ids),
+  ]);
+  const count = (list: { clusterId: string; alerts: number }[], id: string) => list.find((a) => a.clusterId === id)?.alerts ?? 0;
+  return clusters.map((c) => ({
+    ...c,
+    ...(sources.find((s) => s.id === c.id) ?? { lastTrivy: null, lastKubeBench: null, lastFalco: null }),
+    posture: postures.get(c.id) ?? NO_POSTURE,
+    namespaces: size.get(c.id)?.namespaces ?? 0,
+    workloads: size.get(c.id)?.workloads ?? 0,
+    images: size.get(c.id)?.images ?? 0,
+    alerts24h: count(day, c.id),
+    alerts7d: count(week, c.id),
+  }));
+}
+
+export interface RunningImage {
+  imageId: string;
+  repository: string;
+  tag: string | null;
+  teamId: string | null;
+  team: string | null;
+  posture: Posture;
+}
+
+export interface WorkloadView {
+  id: string;
+  kind: string;
+  name: string;
+  images: RunningImage[];
+}
+
+export interface NamespaceView {
+  id: string;
+  name: string;
+  team: { id: string; name: string } | null;
+  workloads: WorkloadView[];
+}
+
+export interface RuntimeFilter {
+  priority?: string;
+  namespace?: string;
+}
+
+export async function clusterDetail(scope: Scope, id: string, runtime: RuntimeFilter = {}, now = new Date()) {
+  checkId(id, "Cluster");
+  const cluster = await db.cluster.findFirst({ where: { id, ...clusterFilter(scope) }, select: { id: true, name: true, createdAt: true, team: { select: { id: true, name: true } } } });
+  if (!cluster) throw new NotVisible("Cluster");
+  const [summary] = await listClusters(scope, now, [id]);
+  const namespaces = await db.namespace.findMany({
+    where: { clusterId: id, ...teamFilter(scope) },
+    orderBy: { name: "asc" },
+    take: 500,
+    select: {
+      id: true, name: true, team: { select: { id: true, name: true } },
+      workloads: {
+        orderBy: [{ kind: "asc" }, { name: "asc" }],
+        take: 500,
+        select: { id: true, kind: true, name: true, images: { select: { image: { select: { id: true, tags: true, teamId: true, team: { select: { name: true } }, repository: { select: { name: true } } } } } } },
+      },
+    },
+  });
+  const imageIds = [...new Set(namespaces.flatMap((n) => n.workloads.flatMap((w) => w.images.map((i) => i.image.id))))];
+  const [imagePostures, misconfigurations, cis, alerts] = await Promise.all([
+    posturesOf(scope, "image", imageIds),
+    misconfigurationGroups(scope, id),
+    cisResults(scope, id),
+    runtimeTimeline(scope, id, runtime, new Date(now.getTime() - 7 * DAY)),
+  ]);
+  const tree: NamespaceView[] = namespaces.map((n) => ({
+    id: n.id,
+    name: n.name,
+    team: n.team,
+    workloads: n.workloads.map((w) => ({
+      id: w.id,
+      kind: w.kind,
+      name: w.name,
+      images: w.images.map(({ image }) => ({
+        imageId: image.id,
+        repository: image.repository.name,
+        tag: image.tags[0] ?? null,
+        teamId: image.teamId,
+        team: image.team?.name ?? null,
+        posture: imagePostures.get(image.id) ?? NO_POSTURE,
+      })),
+    })),
+  }));
+  return { ...cluster, summary, namespaces: tree, misconfigurations, cis, alerts };
+}
+
+const OPEN = Prisma.sql`f.status IN ('open', 'in_progress')`;
+function findingScope(scope: Scope): Prisma.Sql {
+  return scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`f."teamId" = ANY(${scope.teamIds}::text[])`;
+}
+
+/** Open misconfigurations by check, with the namespaces they are in. */
+async function misconfigurationGroups(scope: Scope, clusterId: string) {
+  return db.$queryRaw<{ ruleId: string; title: string; severity: Severity; findings: number; namespaces: string[] }[]>`
+    SELECT f."ruleId", min(f.title) AS title, min(f.severity) AS severity, count(*)::int AS findings,
+      array_remove(array_agg(DISTINCT n.name), NULL) AS namespaces
+    FROM "Finding" f LEFT JOIN "Namespace" n ON n.id = f."namespaceId"
+    WHERE f."clusterId" = ${clusterId} AND f.kind = 'misconfiguration' AND ${OPEN} AND ${findingScope(scope)}
+    GROUP BY f."ruleId" ORDER BY min(f.severity), count(*) DESC LIMIT 200`;
+}
+
+/** Open CIS results (kube-bench FAIL and WARN) by node type and section. */
+async function cisResults(scope: Scope, clusterId: string) {
+  return db.$queryRaw<{ section: string; fail: number; warn: number }[]>`
+    SELECT COALESCE(f.location, '') AS section,
+      count(*) FILTER (WHERE f."scannerStatus" = 'FAIL')::int AS fail, count(*) FILTER (WHERE f."scannerStatus" = 'WARN')::int AS warn
+    FROM "Finding" f
+    WHERE f."clusterId" = ${clusterId} AND f.kind = 'compliance' AND ${OPEN} AND ${findingScope(scope)}
+    GROUP BY 1 ORDER BY 1 LIMIT 500`;
+}
+
+export interface RuntimeAlertGroup {
+  rule: string;
+  priority: string;
+  namespace: string | null;
+  pod: string | null;
+  container: string | null;
+  image: string | null;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+/** Runtime alerts of the last week, grouped by what fired where (Falco's own fields). */
+async function runtimeTimeline(scope: Scope, clusterId: string, filter: RuntimeFilter, since: Date) {
+  const where: Prisma.Sql[] = [Prisma.sql`e."clusterId" = ${clusterId}`, Prisma.sql`e."occurredAt" >= ${since}`, findingScope(scope)];
+  if (filter.priority) where.push(Prisma.sql`e.priority = ${filter.priority}`);
+  if (filter.namespace) where.push(Prisma.sql`e.namespace = ${filter.namespace}`);
+  return db.$queryRaw<RuntimeAlertGroup[]>`
+    SELECT e.rule, e.priority, e.namespace, e.fields->>'k8s.pod.name' AS pod, e.fields->>'container.name' AS container,
+      COALESCE(e.fields->>'container.image.repository', e.fields->>'container.image') AS image,
+      count(*)::int AS count, min(e."occurredAt") AS "firstSeen", max(e."occurredAt") AS "lastSeen"
+    FROM "RuntimeEvent" e LEFT JOIN "Finding" f ON f.id = e."findingId"
+    WHERE ${Prisma.join(where, " AND ")}
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY max(e."occurredAt") DESC LIMIT 200`;
+}
