@@ -86,7 +86,8 @@ describe("a team-bound token", () => {
     expect(cluster.teamId).toBe(teams.Payments);
     const engineer = scopeOfViewer({ role: "engineer", teamIds: [teams.Payments] });
     const seen = await clusterDetail(engineer, cluster.id);
-    expect(seen.openByKind).toEqual([{ kind: "runtime", count: expect.any(Number) }]);
+    expect(Object.keys(seen.summary.posture.byKind)).toEqual(["runtime"]);
+    expect(seen.alerts.length).toBeGreaterThan(0);
     const alert = await db.finding.findFirstOrThrow({ where: { kind: "runtime", clusterId: cluster.id } });
     expect((await findingDetail(engineer, alert.id)).id).toBe(alert.id);
   });
