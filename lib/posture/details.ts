@@ -38,17 +38,6 @@ export async function imageDetail(scope: Scope, id: string) {
   return { ...image, severity, fixable, findings };
 }
 
-export async function teamDetail(scope: Scope, id: string) {
-  checkId(id, "Team");
-  const team = await db.team.findFirst({
-    where: { AND: [{ id }, teamRowFilter(scope)] },
-    select: { id: true, name: true, members: { select: { user: { select: { name: true, email: true, role: true } } } }, _count: { select: { images: true } } },
-  });
-  if (!team) throw new NotVisible("Team");
-  const [severity, fixable] = await Promise.all([severityCounts({ teamId: id }), db.finding.count({ where: { teamId: id, fixable: true, ...OPEN } })]);
-  return { ...team, members: team.members.map((m) => m.user).sort((a, b) => a.email.localeCompare(b.email)), severity, fixable };
-}
-
 export async function findingDetail(scope: Scope, id: string) {
   checkId(id, "Finding");
   const finding = await db.finding.findFirst({

@@ -90,3 +90,7 @@ CREATE INDEX "Finding_search_idx" ON "Finding" USING gin (finding_search_documen
 -- Scan history of images that came in before scan targets were recorded
 INSERT INTO "ScanTarget" ("scanId", "targetKey", "imageId", total, new, reopened, fixed)
 SELECT id, "targetKey", "imageId", "totalCount", "newCount", "reopenedCount", "fixedCount" FROM "Scan" WHERE "imageId" IS NOT NULL;
+
+-- Team pages: findings fixed recently (time to fix) and open findings past their due date
+CREATE INDEX "Finding_team_fixed_idx" ON "Finding" ("teamId", "fixedAt") WHERE "fixedAt" IS NOT NULL;
+CREATE INDEX "Finding_team_due_open_idx" ON "Finding" ("teamId", "dueAt") WHERE status IN ('open', 'in_progress');
