@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ImageListQuery } from "@/lib/images/list-images";
 import type { Choice } from "@/lib/posture/choices";
 
@@ -57,7 +58,7 @@ export function ImageFilters({ query, teams, clusters }: { query: ImageListQuery
         <Check name="stale" checked={query.stale} text="Stale scan" />
       </fieldset>
       <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Apply</button>
-      <a href="/images" className="py-1.5 text-sm text-slate-600 hover:underline">Reset</a>
+      <Link href="/images" className="py-1.5 text-sm text-slate-600 hover:underline">Reset</Link>
     </form>
   );
 }

@@ -46,9 +46,9 @@ export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
                 {image.osName || image.osFamily ? `${image.osFamily ?? ""} ${image.osName ?? ""}`.trim() : <span className="text-slate-400">—</span>}
                 {image.osEndOfLife && <span className="ml-1 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800" title="The OS no longer gets security fixes">EOL</span>}
               </td>
-              <td className="px-4 py-3 text-slate-600" title={isoDate(image.builtAt)}>{image.builtAt ? timeAgo(image.builtAt, now) : <span className="text-slate-400">unknown</span>}</td>
-              <td className="px-4 py-3 text-slate-600" title={image.lastScannedAt?.toISOString()}>{timeAgo(image.lastScannedAt, now)}</td>
-              <td className="px-4 py-3 text-right tabular-nums text-slate-700">{image.clusters ? plural(image.clusters, "cluster") : "nowhere"}</td>
+              <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={isoDate(image.builtAt)}>{image.builtAt ? timeAgo(image.builtAt, now) : <span className="text-slate-400">unknown</span>}</td>
+              <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={image.lastScannedAt?.toISOString()}>{timeAgo(image.lastScannedAt, now)}</td>
+              <td className="whitespace-nowrap px-3 py-3 text-right tabular-nums text-slate-700">{image.clusters ? plural(image.clusters, "cluster") : "nowhere"}</td>
             </tr>
           ))}
         </tbody>

@@ -3,18 +3,23 @@
 import { toErrorResponse } from "@/lib/api/errors";
 import { AppError } from "@/lib/errors";
 import { clientIp } from "@/lib/api/client-ip";
-import { tokenHasScope } from "@/lib/authz/policy";
+import { can, tokenHasScope, type Action } from "@/lib/authz/policy";
+import { viewerFromHeaders, type Viewer } from "@/lib/auth/viewer";
 import { verifyApiToken, type VerifiedToken } from "@/lib/tokens/api-tokens";
 import { consumeIngest, type IngestBudget } from "@/lib/security/rate-limit";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
 
-/** A token scope (ingest routes name their rate budget), or explicitly no auth. */
-type Access = { token: TokenScope; budget?: IngestBudget } | { public: true };
+/**
+ * A token scope (ingest routes name their rate budget), a signed-in person with a permission
+ * (the UI's own data routes, by session cookie), or explicitly no auth.
+ */
+type Access = { token: TokenScope; budget?: IngestBudget } | { session: Action } | { public: true };
 
 export interface ApiContext<A extends Access> {
   request: Request;
   url: URL;
   token: A extends { token: TokenScope } ? VerifiedToken : null;
+  viewer: A extends { session: Action } ? Viewer : null;
   sourceIp: string | null;
 }
 
@@ -23,14 +28,22 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
     try {
       const sourceIp = clientIp(request.headers);
       const token = "token" in access ? await authenticate(request, access.token, sourceIp) : null;
+      const viewer = "session" in access ? await signedIn(request, access.session) : null;
       // Ingest is rate limited per token, before the body is read.
       if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id, access.budget ?? "scans");
-      const ctx = { request, url: new URL(request.url), token, sourceIp } as ApiContext<A>;
+      const ctx = { request, url: new URL(request.url), token, viewer, sourceIp } as ApiContext<A>;
       return await handler(ctx);
     } catch (error) {
       return toErrorResponse(error);
     }
   };
+}
+
+async function signedIn(request: Request, action: Action): Promise<Viewer> {
+  const viewer = await viewerFromHeaders(request.headers);
+  if (!viewer) throw new AppError("unauthorized", "Sign in first: this route needs a session");
+  if (!can(viewer.role, action)) throw new AppError("forbidden", "Your role may not do this");
+  return viewer;
 }
 
 async function authenticate(request: Request, scope: TokenScope, sourceIp: string | null): Promise<VerifiedToken> {

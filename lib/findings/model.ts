@@ -1,10 +1,14 @@
 // The normalised finding: what every format parser produces and the merge consumes.
-import type { FindingKind, Severity } from "@/lib/generated/prisma/enums";
+import type { FindingKind, FindingStatus, Severity } from "@/lib/generated/prisma/enums";
 import { bounded, boundedDetails, boundedVulnerability, TEXT_LIMITS } from "@/lib/findings/text";
 
-export type { FindingKind, Severity };
+export type { FindingKind, FindingStatus, Severity };
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "unknown"] as const satisfies readonly Severity[];
+export const FINDING_KINDS = ["vulnerability", "misconfiguration", "secret", "compliance", "runtime"] as const satisfies readonly FindingKind[];
+export const FINDING_STATUSES = ["open", "in_progress", "fixed", "false_positive", "risk_accepted"] as const satisfies readonly FindingStatus[];
+/** The statuses that count as open everywhere (counts, scores, the read model). */
+export const OPEN_STATUSES = ["open", "in_progress"] as const satisfies readonly FindingStatus[];
 
 /** Catalogue data for a vulnerability id, merged into the shared `Vulnerability` table. */
 export interface VulnerabilityRecord {

@@ -6,7 +6,7 @@ import { db, Prisma } from "@/lib/db";
 import type { Scope } from "@/lib/authz/policy";
 import { env } from "@/lib/env";
 import { SEVERITIES, type Severity } from "@/lib/findings/model";
-import { countScope, scoreSql } from "@/lib/posture/read-model";
+import { inScope, scoreSql } from "@/lib/posture/read-model";
 import { gradeOf, type Grade } from "@/lib/posture/score";
 
 export const PAGE_SIZE = 25;
@@ -75,7 +75,7 @@ function atLeast(severity: Severity): Prisma.Sql {
 export async function listImages(scope: Scope, query: ImageListQuery, now = new Date()): Promise<{ rows: ImageRow[]; total: number }> {
   const staleBefore = new Date(now.getTime() - env().posture.staleAfterDays * 24 * 3600 * 1000);
   const image: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (scope.teamIds !== null) image.push(Prisma.sql`i."teamId" = ANY(${scope.teamIds}::text[])`);
+  image.push(inScope(scope, "i"));
   if (query.team) image.push(Prisma.sql`i."teamId" = ${query.team}`);
   if (query.q) {
     const like = escapeLike(query.q);
@@ -111,7 +111,7 @@ export async function listImages(scope: Scope, query: ImageListQuery, now = new 
         COALESCE(sum(c.open) FILTER (WHERE c.fixable), 0)::int AS fixable,
         ${scoreSql(`cardinality(v."clusterIds") > 0`)} AS score
       FROM visible v JOIN "OpenFindingCount" c ON c."imageId" = v.id
-      WHERE c.open > 0 AND ${countScope(scope)}
+      WHERE c.open > 0 AND ${inScope(scope)}
       GROUP BY c."imageId", v."clusterIds"),
     listed AS (
       SELECT v.*, cardinality(v."clusterIds")::int AS clusters, COALESCE(k.score, 100) AS score,

@@ -6,7 +6,7 @@ import { clusterFilter, teamFilter, type Scope } from "@/lib/authz/policy";
 import { db, Prisma } from "@/lib/db";
 import type { Severity } from "@/lib/findings/model";
 import { lastReports, runtimeAlertsSince, type ClusterSources } from "@/lib/posture/overview";
-import { NO_POSTURE, posturesOf, type Posture } from "@/lib/posture/read-model";
+import { inScope, NO_POSTURE, posturesOf, type Posture } from "@/lib/posture/read-model";
 import { checkId } from "@/lib/posture/ids";
 
 const DAY = 24 * 3600 * 1000;
@@ -23,11 +23,10 @@ export interface ClusterSummary extends ClusterSources {
 
 async function sizes(clusterIds: string[], scope: Scope) {
   if (clusterIds.length === 0) return new Map<string, { namespaces: number; workloads: number; images: number }>();
-  const teams = scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`n."teamId" = ANY(${scope.teamIds}::text[])`;
   const rows = await db.$queryRaw<{ id: string; namespaces: number; workloads: number; images: number }[]>`
     SELECT n."clusterId" AS id, count(DISTINCT n.id)::int AS namespaces, count(DISTINCT w.id)::int AS workloads, count(DISTINCT wi."imageId")::int AS images
     FROM "Namespace" n LEFT JOIN "Workload" w ON w."namespaceId" = n.id LEFT JOIN "WorkloadImage" wi ON wi."workloadId" = w.id
-    WHERE n."clusterId" = ANY(${clusterIds}::text[]) AND ${teams}
+    WHERE n."clusterId" = ANY(${clusterIds}::text[]) AND ${inScope(scope, "n")}
     GROUP BY 1`;
   return new Map(rows.map((r) => [r.id, r]));
 }
@@ -130,9 +129,6 @@ export async function clusterDetail(scope: Scope, id: string, runtime: RuntimeFi
 }
 
 const OPEN = Prisma.sql`f.status IN ('open', 'in_progress')`;
-function findingScope(scope: Scope): Prisma.Sql {
-  return scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`f."teamId" = ANY(${scope.teamIds}::text[])`;
-}
 
 /** Open misconfigurations by check, with the namespaces they are in. */
 async function misconfigurationGroups(scope: Scope, clusterId: string) {
@@ -140,7 +136,7 @@ async function misconfigurationGroups(scope: Scope, clusterId: string) {
     SELECT f."ruleId", min(f.title) AS title, min(f.severity) AS severity, count(*)::int AS findings,
       array_remove(array_agg(DISTINCT n.name), NULL) AS namespaces
     FROM "Finding" f LEFT JOIN "Namespace" n ON n.id = f."namespaceId"
-    WHERE f."clusterId" = ${clusterId} AND f.kind = 'misconfiguration' AND ${OPEN} AND ${findingScope(scope)}
+    WHERE f."clusterId" = ${clusterId} AND f.kind = 'misconfiguration' AND ${OPEN} AND ${inScope(scope, "f")}
     GROUP BY f."ruleId" ORDER BY min(f.severity), count(*) DESC LIMIT 200`;
 }
 
@@ -150,7 +146,7 @@ async function cisResults(scope: Scope, clusterId: string) {
     SELECT COALESCE(f.location, '') AS section,
       count(*) FILTER (WHERE f."scannerStatus" = 'FAIL')::int AS fail, count(*) FILTER (WHERE f."scannerStatus" = 'WARN')::int AS warn
     FROM "Finding" f
-    WHERE f."clusterId" = ${clusterId} AND f.kind = 'compliance' AND ${OPEN} AND ${findingScope(scope)}
+    WHERE f."clusterId" = ${clusterId} AND f.kind = 'compliance' AND ${OPEN} AND ${inScope(scope, "f")}
     GROUP BY 1 ORDER BY 1 LIMIT 500`;
 }
 
@@ -168,7 +164,7 @@ export interface RuntimeAlertGroup {
 
 /** Runtime alerts of the last week, grouped by what fired where (Falco's own fields). */
 async function runtimeTimeline(scope: Scope, clusterId: string, filter: RuntimeFilter, since: Date) {
-  const where: Prisma.Sql[] = [Prisma.sql`e."clusterId" = ${clusterId}`, Prisma.sql`e."occurredAt" >= ${since}`, findingScope(scope)];
+  const where: Prisma.Sql[] = [Prisma.sql`e."clusterId" = ${clusterId}`, Prisma.sql`e."occurredAt" >= ${since}`, inScope(scope, "f")];
   if (filter.priority) where.push(Prisma.sql`e.priority = ${filter.priority}`);
   if (filter.namespace) where.push(Prisma.sql`e.namespace = ${filter.namespace}`);
   return db.$queryRaw<RuntimeAlertGroup[]>`

@@ -1,11 +1,11 @@
 // The overview: the scope's score and counts, the worst images, teams and clusters, runtime
 // alerts, stale targets and the practices panel. Counts come from the posture read model; the
 // rest are index-bounded reads (recent events, newest scan per cluster and tool).
-import { db, Prisma } from "@/lib/db";
+import { db } from "@/lib/db";
 import { clusterFilter, teamRowFilter, type Scope } from "@/lib/authz/policy";
 import { env } from "@/lib/env";
 import { listImages, type ImageRow } from "@/lib/images/list-images";
-import { NO_POSTURE, postureOf, posturesOf, uniqueVulnerabilities, type Posture, type SeverityCounts } from "@/lib/posture/read-model";
+import { inScope, NO_POSTURE, postureOf, posturesOf, uniqueVulnerabilities, type Posture, type SeverityCounts } from "@/lib/posture/read-model";
 
 /** Trivy's checks that say a workload runs as root or privileged (or can become so). */
 export const ROOT_OR_PRIVILEGED_CHECKS = ["KSV-0001", "KSV-0012", "KSV-0017", "KSV-0105"];
@@ -50,10 +50,6 @@ function worst(postures: Map<string, Posture>, names: { id: string; name: string
     .map((n) => ({ ...n, posture: postures.get(n.id) ?? NO_POSTURE }))
     .sort((a, b) => a.posture.score.value - b.posture.score.value || b.posture.findings.critical - a.posture.findings.critical || a.name.localeCompare(b.name))
     .slice(0, limit);
-}
-
-function teamScope(scope: Scope, alias: string): Prisma.Sql {
-  return scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`${Prisma.raw(alias)}."teamId" = ANY(${scope.teamIds}::text[])`;
 }
 
 export async function loadOverview(scope: Scope, now = new Date()): Promise<Overview> {
@@ -108,7 +104,7 @@ export async function runtimeAlertsSince(scope: Scope, clusterIds: string[], sin
   return db.$queryRaw<{ clusterId: string; alerts: number }[]>`
     SELECT e."clusterId", count(*)::int AS alerts FROM "RuntimeEvent" e
     LEFT JOIN "Finding" f ON f.id = e."findingId"
-    WHERE e."clusterId" = ANY(${clusterIds}::text[]) AND e."occurredAt" >= ${since} AND ${teamScope(scope, "f")}
+    WHERE e."clusterId" = ANY(${clusterIds}::text[]) AND e."occurredAt" >= ${since} AND ${inScope(scope, "f")}
     GROUP BY 1`;
 }
 
@@ -128,14 +124,14 @@ async function practiceCounts(scope: Scope, clusterIds: string[], staleBefore: D
     { endOfLifeImages: number; imagesNotScanned: number; staleRunningImages: number; imagesWithSecrets: number; rootOrPrivilegedWorkloads: number }[]
   >`
     SELECT
-      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND i."osEndOfLife" AND ${teamScope(scope, "i")})::int AS "endOfLifeImages",
-      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND COALESCE(i."lastScannedAt", i."firstSeenAt") < ${staleBefore} AND ${teamScope(scope, "i")})::int AS "imagesNotScanned",
-      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND COALESCE(i."lastScannedAt", i."firstSeenAt") < ${staleBefore} AND ${teamScope(scope, "i")}
+      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND i."osEndOfLife" AND ${inScope(scope, "i")})::int AS "endOfLifeImages",
+      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND COALESCE(i."lastScannedAt", i."firstSeenAt") < ${staleBefore} AND ${inScope(scope, "i")})::int AS "imagesNotScanned",
+      (SELECT count(*) FROM "Image" i WHERE i."retiredAt" IS NULL AND COALESCE(i."lastScannedAt", i."firstSeenAt") < ${staleBefore} AND ${inScope(scope, "i")}
          AND EXISTS (SELECT 1 FROM "WorkloadImage" wi WHERE wi."imageId" = i.id))::int AS "staleRunningImages",
       (SELECT count(DISTINCT c."imageId") FROM "OpenFindingCount" c JOIN "Image" i ON i.id = c."imageId"
-         WHERE c.kind = 'secret' AND c.open > 0 AND i."retiredAt" IS NULL AND ${teamScope(scope, "c")})::int AS "imagesWithSecrets",
+         WHERE c.kind = 'secret' AND c.open > 0 AND i."retiredAt" IS NULL AND ${inScope(scope, "c")})::int AS "imagesWithSecrets",
       (SELECT count(DISTINCT f."workloadId") FROM "Finding" f
          WHERE f."ruleId" = ANY(${ROOT_OR_PRIVILEGED_CHECKS}::text[]) AND f.status IN ('open', 'in_progress') AND f."workloadId" IS NOT NULL
-           AND f."clusterId" = ANY(${clusterIds}::text[]) AND ${teamScope(scope, "f")})::int AS "rootOrPrivilegedWorkloads"`;
+           AND f."clusterId" = ANY(${clusterIds}::text[]) AND ${inScope(scope, "f")})::int AS "rootOrPrivilegedWorkloads"`;
   return row;
 }

@@ -53,8 +53,8 @@ export function posturesByKey(rows: readonly CountRow[]): Map<string, Posture> {
 
 export const NO_POSTURE: Posture = foldPosture([]);
 
-/** SQL: the count row is one the scope may see (its findings' team). */
-export function countScope(scope: Scope, alias = "c"): Prisma.Sql {
+/** SQL: the row (a finding, count, image… aliased `alias`) belongs to a team the scope may see. */
+export function inScope(scope: Scope, alias = "c"): Prisma.Sql {
   return scope.teamIds === null ? Prisma.sql`TRUE` : Prisma.sql`${Prisma.raw(alias)}."teamId" = ANY(${scope.teamIds}::text[])`;
 }
 
@@ -77,10 +77,10 @@ export async function countRows(scope: Scope, grouping: Grouping, keys?: readonl
         WHERE TRUE ${only(Prisma.sql`n."clusterId"`)})
       SELECT key, kind, severity, fixable, TRUE AS running, sum(open)::int AS open FROM (
         SELECT r."clusterId" AS key, c.kind, c.severity, c.fixable, c.open FROM running r JOIN "OpenFindingCount" c ON c."imageId" = r."imageId"
-        WHERE c.open > 0 AND ${countScope(scope)}
+        WHERE c.open > 0 AND ${inScope(scope)}
         UNION ALL
         SELECT c."clusterId", c.kind, c.severity, c.fixable, c.open FROM "OpenFindingCount" c
-        WHERE c."clusterId" IS NOT NULL AND c.open > 0 AND ${countScope(scope)} ${only(Prisma.sql`c."clusterId"`)}
+        WHERE c."clusterId" IS NOT NULL AND c.open > 0 AND ${inScope(scope)} ${only(Prisma.sql`c."clusterId"`)}
       ) x GROUP BY 1, 2, 3, 4`;
   }
   const key = { org: Prisma.sql`''`, image: Prisma.sql`c."imageId"`, team: Prisma.sql`c."teamId"` }[grouping];
@@ -88,7 +88,7 @@ export async function countRows(scope: Scope, grouping: Grouping, keys?: readonl
   return db.$queryRaw<CountRow[]>`
     SELECT ${key} AS key, c.kind, c.severity, c.fixable, ${RUNNING} AS running, sum(c.open)::int AS open
     FROM "OpenFindingCount" c
-    WHERE ${ACTIVE_ROWS} AND ${countScope(scope)} ${imagesOnly} ${grouping === "org" ? Prisma.empty : only(key)}
+    WHERE ${ACTIVE_ROWS} AND ${inScope(scope)} ${imagesOnly} ${grouping === "org" ? Prisma.empty : only(key)}
     GROUP BY 1, 2, 3, 4, 5`;
 }
 
@@ -105,7 +105,7 @@ export async function uniqueVulnerabilities(scope: Scope): Promise<SeverityCount
   const rows = await db.$queryRaw<{ severity: Severity; n: number }[]>`
     SELECT severity, count(*)::int AS n FROM (
       SELECT c."vulnerabilityId", min(c.severity) AS severity FROM "OpenVulnerabilityCount" c
-      WHERE c.open > 0 AND c.active AND ${countScope(scope)} GROUP BY 1) v
+      WHERE c.open > 0 AND c.active AND ${inScope(scope)} GROUP BY 1) v
     GROUP BY 1`;
   const counts = emptySeverityCounts();
   for (const r of rows) counts[r.severity] = r.n;

@@ -94,3 +94,6 @@ SELECT id, "targetKey", "imageId", "totalCount", "newCount", "reopenedCount", "f
 -- Team pages: findings fixed recently (time to fix) and open findings past their due date
 CREATE INDEX "Finding_team_fixed_idx" ON "Finding" ("teamId", "fixedAt") WHERE "fixedAt" IS NOT NULL;
 CREATE INDEX "Finding_team_due_open_idx" ON "Finding" ("teamId", "dueAt") WHERE status IN ('open', 'in_progress');
+
+-- Package search
+CREATE INDEX "ImagePackage_name_idx" ON "ImagePackage"("name");

@@ -1,66 +1,162 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SeveritySummary } from "@/components/posture/severity-summary";
+import { ScoreBreakdown } from "@/components/posture/score-breakdown";
 import { Panel } from "@/components/ui/panel";
-import { SeverityCount } from "@/components/ui/severity";
+import { SeverityBadge, SeverityCounts } from "@/components/ui/severity";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { imageDetail } from "@/lib/posture/details";
-import { shortDigest, timeAgo } from "@/lib/format";
+import { filterChoices } from "@/lib/posture/choices";
+import { isoDate, plural, shortDigest, timeAgo } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Image" };
 
-export default async function ImagePage({ params }: { params: Promise<{ id: string }> }) {
+const link = "text-brand-700 hover:underline";
+
+export default async function ImagePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireViewer();
-  const image = await visibleOr404(imageDetail(scopeOfViewer(viewer), (await params).id));
+  const scope = scopeOfViewer(viewer);
+  const search = (await searchParams).pkg;
+  const packageSearch = typeof search === "string" ? search : undefined;
+  const [image, choices] = await Promise.all([visibleOr404(imageDetail(scope, (await params).id, { packageSearch })), filterChoices(scope)]);
+  const visibleClusters = new Set(choices.clusters.map((c) => c.id));
   const now = new Date();
+  const os = image.osName ? `${image.osFamily ?? ""} ${image.osName}`.trim() : null;
   return (
     <div className="flex flex-col gap-5">
       <PageHeader
         title={image.repository.name}
-        description={[image.tags.join(", "), shortDigest(image.digest) && `@${shortDigest(image.digest)}`, image.osName && `${image.osFamily ?? ""} ${image.osName}`].filter(Boolean).join(" · ")}
+        description={[image.tags.join(", "), shortDigest(image.digest) && `@${shortDigest(image.digest)}`, os].filter(Boolean).join(" · ")}
       />
-      <Panel title="Open findings">
-        <SeveritySummary counts={image.severity} fixable={image.fixable} />
-        <p className="mt-3 text-sm text-slate-500">
-          Owned by {image.team ? <Link className="text-brand-700 hover:underline" href={`/teams/${image.team.id}`}>{image.team.name}</Link> : "no team"} · first seen {timeAgo(image.firstSeenAt, now)} · last scanned {timeAgo(image.lastScannedAt, now)}
+      {image.retiredAt && (
+        <p className="rounded-md bg-slate-100 p-3 text-sm text-slate-700">
+          Retired {timeAgo(image.retiredAt, now)}: it runs nowhere and was not scanned recently, so it no longer counts in posture. A new scan brings it back.
         </p>
-      </Panel>
-      <Panel title="Runs in">
+      )}
+      <div className="grid gap-4 lg:grid-cols-3">
+        <ScoreBreakdown score={image.posture.score} label="Image" />
+        <Panel title="Open findings">
+          <SeverityCounts counts={image.posture.findings} />
+          <dl className="mt-3 grid grid-cols-[1fr_auto] gap-y-1 text-sm">
+            <dt className="text-slate-600">Unique vulnerabilities</dt><dd className="tabular-nums">{image.uniqueVulnerabilities}</dd>
+            <dt className="text-slate-600">Fixable</dt><dd className="tabular-nums">{image.posture.fixable}</dd>
+            <dt className="text-slate-600">Owned by</dt><dd>{image.team ? <Link className={link} href={`/teams/${image.team.id}`}>{image.team.name}</Link> : "no team"}</dd>
+          </dl>
+          <Link className={`mt-2 inline-block text-sm ${link}`} href={`/findings?image=${image.id}`}>All findings of this image</Link>
+        </Panel>
+        <Panel title="Facts">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+            <dt className="text-slate-600">OS</dt>
+            <dd>{os ?? "unknown"}{image.osEndOfLife && <span className="ml-1 rounded bg-red-100 px-1.5 text-xs font-semibold text-red-800">end of life</span>}</dd>
+            <dt className="text-slate-600">Built</dt><dd title={isoDate(image.builtAt)}>{image.builtAt ? timeAgo(image.builtAt, now) : "unknown"}</dd>
+            <dt className="text-slate-600">First seen</dt><dd>{timeAgo(image.firstSeenAt, now)}</dd>
+            <dt className="text-slate-600">Last scanned</dt><dd>{timeAgo(image.lastScannedAt, now)}</dd>
+            <dt className="text-slate-600">Digest</dt><dd className="break-all font-mono text-xs">{image.digest ?? "unknown"}</dd>
+          </dl>
+        </Panel>
+      </div>
+
+      <Panel title="Where it runs">
         {image.workloads.length === 0 ? (
-          <p className="text-sm text-slate-500">No cluster report has shown this image running.</p>
+          <p className="text-sm text-slate-500">No cluster report shows this image running.</p>
         ) : (
           <ul className="text-sm">
-            {image.workloads.map(({ workload: w }) => (
+            {image.workloads.map(({ workload: w, lastSeenAt }) => (
               <li key={`${w.namespace.cluster.id}/${w.namespace.name}/${w.kind}/${w.name}`}>
-                <Link className="text-brand-700 hover:underline" href={`/clusters/${w.namespace.cluster.id}`}>{w.namespace.cluster.name}</Link> / {w.namespace.name} / {w.kind} {w.name}
+                {visibleClusters.has(w.namespace.cluster.id) ? <Link className={link} href={`/clusters/${w.namespace.cluster.id}`}>{w.namespace.cluster.name}</Link> : w.namespace.cluster.name}
+                {" → "}{w.namespace.name} → {w.kind} {w.name} <span className="text-xs text-slate-500">(seen {timeAgo(lastSeenAt, now)})</span>
               </li>
             ))}
           </ul>
         )}
       </Panel>
-      <Panel title={`Open findings (${image.findings.length === 50 ? "first 50" : image.findings.length})`}>
-        <ul className="divide-y divide-slate-100 text-sm">
-          {image.findings.map((f) => (
-            <li key={f.id} className="flex items-center gap-3 py-2">
-              <SeverityCount severity={f.severity} count={1} />
-              <Link className="font-medium text-brand-700 hover:underline" href={`/findings/${f.id}`}>{f.ruleId}</Link>
-              <span className="text-slate-600">{f.packageName} {f.installedVersion}{f.fixedVersion ? ` → ${f.fixedVersion}` : ""}</span>
-              <span className="truncate text-slate-500">{f.title}</span>
-            </li>
-          ))}
-        </ul>
+
+      <Panel title="Vulnerabilities by package">
+        {image.byPackage.length === 0 ? (
+          <p className="text-sm text-slate-500">No open vulnerabilities.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm">
+            {image.byPackage.map((p) => (
+              <li key={p.packageName} className="flex flex-wrap items-center gap-2 py-1.5">
+                <SeverityBadge severity={p.worst} />
+                <Link className={`font-medium ${link}`} href={`/findings?image=${image.id}&q=${encodeURIComponent(p.packageName)}`}>{p.packageName}</Link>
+                <span className="text-slate-600">{p.installedVersion}</span>
+                <span className="text-slate-700">
+                  {p.fixedVersion
+                    ? <>upgrading to <strong>{p.fixedVersion}</strong> closes {plural(p.findings, "finding")} here</>
+                    : <>{plural(p.findings, "finding")}, no fixed version yet</>}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
       </Panel>
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <FindingList title="Misconfigurations" findings={image.misconfigurations} empty="No open misconfigurations." />
+        <FindingList title="Secrets" findings={image.secrets} empty="No secrets found in this image." />
+      </div>
+
       <Panel title="Scan history">
-        <ul className="text-sm text-slate-700">
-          {image.scans.map((s) => (
-            <li key={s.id}>
-              {s.receivedAt.toISOString().slice(0, 16).replace("T", " ")} · {s.tool} {s.toolVersion ?? ""} · {s.totalCount} findings ({s.newCount} new, {s.fixedCount} fixed)
-            </li>
-          ))}
-        </ul>
+        {image.history.length === 0 ? (
+          <p className="text-sm text-slate-500">No scans recorded.</p>
+        ) : (
+          <table className="w-full text-sm">
+            <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">When</th><th>Tool</th><th>From</th><th className="text-right">Findings</th><th className="text-right">Opened</th><th className="text-right">Reopened</th><th className="text-right">Closed</th></tr></thead>
+            <tbody className="divide-y divide-slate-100">
+              {image.history.map((h) => (
+                <tr key={h.scan.id}>
+                  <td className="py-1" title={h.scan.receivedAt.toISOString()}>{h.scan.receivedAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td>{h.scan.tool} {h.scan.toolVersion ?? ""}</td>
+                  <td className="text-slate-600">{h.scan.targetKind === "cluster" ? `cluster report (${h.scan.cluster?.name ?? "?"})` : "image scan"}</td>
+                  <td className="text-right tabular-nums">{h.total}</td>
+                  <td className="text-right tabular-nums">{h.new}</td>
+                  <td className="text-right tabular-nums">{h.reopened}</td>
+                  <td className="text-right tabular-nums">{h.fixed}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+
+      <Panel title={`Package inventory (${image.packageCount.toLocaleString("en")})`}>
+        <form method="get" role="search" className="mb-2 flex gap-2">
+          <input name="pkg" defaultValue={packageSearch ?? ""} aria-label="Search packages" placeholder="Package name" className="w-64 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+          <button className="rounded-md bg-brand-600 px-3 py-1 text-sm text-white">Search</button>
+        </form>
+        {image.packages.length === 0 ? (
+          <p className="text-sm text-slate-500">{image.packageCount === 0 ? "No inventory: post an SBOM or a Trivy report with --list-all-pkgs." : "No package matches."}</p>
+        ) : (
+          <ul className="columns-1 text-xs md:columns-2 xl:columns-3">
+            {image.packages.map((p) => (
+              <li key={`${p.name}@${p.version}@${p.path}`} className="break-inside-avoid py-0.5"><span className="font-medium">{p.name}</span> {p.version} <span className="text-slate-400">{p.type ?? ""}</span></li>
+            ))}
+          </ul>
+        )}
       </Panel>
     </div>
+  );
+}
+
+function FindingList({ title, findings, empty }: { title: string; findings: { id: string; ruleId: string; title: string; severity: "critical" | "high" | "medium" | "low" | "unknown"; location: string | null }[]; empty: string }) {
+  return (
+    <Panel title={title}>
+      {findings.length === 0 ? (
+        <p className="text-sm text-slate-500">{empty}</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 text-sm">
+          {findings.map((f) => (
+            <li key={f.id} className="flex items-center gap-2 py-1.5">
+              <SeverityBadge severity={f.severity} />
+              <Link className="font-medium text-brand-700 hover:underline" href={`/findings/${f.id}`}>{f.ruleId}</Link>
+              <span className="truncate text-slate-600">{f.title}</span>
+              {f.location && <span className="ml-auto truncate text-xs text-slate-400">{f.location}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
   );
 }

@@ -1,0 +1,227 @@
+// The findings explorer: every finding the viewer may see, filtered, searched, sorted on indexed
+// columns and paged by keyset (a cursor, never an offset), with facet counts that stay cheap:
+// exact up to COUNT_BOUND matches, otherwise read from the posture read model when the filter
+// allows it, else left out. The same query feeds the page, its JSON route and the CSV export.
+import { z } from "zod";
+import { db, Prisma } from "@/lib/db";
+import type { Scope } from "@/lib/authz/policy";
+import { FINDING_KINDS, FINDING_STATUSES, OPEN_STATUSES, SEVERITIES, type FindingKind, type Severity } from "@/lib/findings/model";
+import { inScope } from "@/lib/posture/read-model";
+
+export const PAGE_SIZE = 50;
+export const COUNT_BOUND = 10_000;
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const list = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values)).max(values.length))
+    .optional()
+    .catch(undefined);
+
+export const findingQuerySchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  severity: list(SEVERITIES),
+  kind: list(FINDING_KINDS),
+  /** default: open and in progress */
+  status: list(FINDING_STATUSES),
+  team: id.optional().catch(undefined),
+  cluster: id.optional().catch(undefined),
+  namespace: id.optional().catch(undefined),
+  image: id.optional().catch(undefined),
+  fixable: z.enum(["1", "true"]).transform(() => true).optional().catch(undefined),
+  tool: z.string().regex(/^[a-z0-9-]{1,40}$/).optional().catch(undefined),
+  rule: z
+    .string()
+    .transform((s) => s.split(",").map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.string().max(200)).max(20))
+    .optional()
+    .catch(undefined),
+  vuln: z.string().trim().max(200).optional().catch(undefined),
+  sort: z.enum(["severity", "last_seen", "first_seen"]).catch("severity"),
+  after: z.string().max(300).optional().catch(undefined),
+});
+export type FindingQuery = z.infer<typeof findingQuerySchema>;
+
+export interface FindingRow {
+  id: string;
+  kind: FindingKind;
+  severity: Severity;
+  status: string;
+  ruleId: string;
+  title: string;
+  vulnerabilityId: string | null;
+  packageName: string | null;
+  installedVersion: string | null;
+  fixedVersion: string | null;
+  fixable: boolean;
+  imageId: string | null;
+  target: string;
+  teamId: string | null;
+  team: string | null;
+  clusterId: string | null;
+  cluster: string | null;
+  namespace: string | null;
+  reportedBy: string[];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  dueAt: Date | null;
+}
+
+/** Words of a search as a prefix tsquery ("log4j core" → 'log4j':* & 'core':*); null when nothing searchable is left. */
+export function searchQuery(q: string): string | null {
+  const words = q
+    .toLowerCase()
+    .split(/[^a-z0-9._-]+/)
+    .map((w) => w.replace(/^[-._]+|[-._]+$/g, ""))
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `'${w}':*`).join(" & ") : null;
+}
+
+/** The filter as SQL on "Finding" f, always including the viewer's scope. */
+export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
+  const where: Prisma.Sql[] = [];
+  where.push(inScope(scope, "f"));
+  const statuses = query.status?.length ? query.status : OPEN_STATUSES;
+  where.push(Prisma.sql`f.status = ANY(${statuses}::"FindingStatus"[])`);
+  if (query.severity?.length) where.push(Prisma.sql`f.severity = ANY(${query.severity}::"Severity"[])`);
+  if (query.kind?.length) where.push(Prisma.sql`f.kind = ANY(${query.kind}::"FindingKind"[])`);
+  if (query.team) where.push(Prisma.sql`f."teamId" = ${query.team}`);
+  if (query.namespace) where.push(Prisma.sql`f."namespaceId" = ${query.namespace}`);
+  if (query.image) where.push(Prisma.sql`f."imageId" = ${query.image}`);
+  if (query.fixable) where.push(Prisma.sql`f.fixable`);
+  if (query.tool) where.push(Prisma.sql`${query.tool} = ANY(f."reportedBy")`);
+  if (query.rule?.length) where.push(Prisma.sql`f."ruleId" = ANY(${query.rule}::text[])`);
+  if (query.vuln) where.push(Prisma.sql`f."vulnerabilityId" = ${query.vuln}`);
+  if (query.cluster) {
+    // In a cluster: its own findings, and those of the images running in it.
+    where.push(Prisma.sql`(f."clusterId" = ${query.cluster} OR f."imageId" IN (
+      SELECT wi."imageId" FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId"
+      WHERE n."clusterId" = ${query.cluster}))`);
+  }
+  const tsquery = query.q ? searchQuery(query.q) : null;
+  if (tsquery) where.push(Prisma.sql`finding_search_document(f."vulnerabilityId", f."packageName", f."ruleId", f.title) @@ to_tsquery('simple', ${tsquery})`);
+  return Prisma.join(where, " AND ");
+}
+
+// Keyset order per sort: the cursor holds the last row's sort value and id.
+const ORDER = {
+  severity: { column: Prisma.sql`f.severity`, cast: Prisma.sql`::"Severity"`, direction: "ASC" },
+  last_seen: { column: Prisma.sql`f."lastSeenAt"`, cast: Prisma.sql`::timestamp`, direction: "DESC" },
+  first_seen: { column: Prisma.sql`f."firstSeenAt"`, cast: Prisma.sql`::timestamp`, direction: "DESC" },
+} as const;
+
+function cursorOf(row: FindingRow, sort: FindingQuery["sort"]): string {
+  const value = sort === "severity" ? row.severity : (sort === "last_seen" ? row.lastSeenAt : row.firstSeenAt).toISOString();
+  return Buffer.from(JSON.stringify([value, row.id])).toString("base64url");
+}
+
+function afterCursor(cursor: string | undefined, sort: FindingQuery["sort"]): Prisma.Sql {
+  if (!cursor) return Prisma.sql`TRUE`;
+  try {
+    const [value, lastId] = z.tuple([z.string().max(64), id]).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    const { column, cast, direction } = ORDER[sort];
+    if (sort === "severity" && !(SEVERITIES as readonly string[]).includes(value)) return Prisma.sql`TRUE`;
+    if (sort !== "severity" && Number.isNaN(Date.parse(value))) return Prisma.sql`TRUE`;
+    const typed = sort === "severity" ? value : new Date(value).toISOString().replace("Z", "");
+    return direction === "ASC"
+      ? Prisma.sql`(${column}, f.id) > (${typed}${cast}, ${lastId})`
+      : Prisma.sql`(${column} < ${typed}${cast} OR (${column} = ${typed}${cast} AND f.id > ${lastId}))`;
+  } catch {
+    return Prisma.sql`TRUE`;
+  }
+}
+
+export async function findFindings(scope: Scope, query: FindingQuery, limit = PAGE_SIZE): Promise<{ rows: FindingRow[]; next: string | null }> {
+  const { column, direction } = ORDER[query.sort];
+  const rows = await db.$queryRaw<FindingRow[]>`
+    SELECT f.id, f.kind, f.severity, f.status, f."ruleId", f.title, f."vulnerabilityId", f."packageName", f."installedVersion", f."fixedVersion",
+      f.fixable, f."imageId", f."teamId", t.name AS team, f."clusterId", c.name AS cluster, n.name AS namespace, f."reportedBy",
+      f."firstSeenAt", f."lastSeenAt", f."dueAt",
+      COALESCE(r.name || COALESCE(':' || i.tags[1], ''), c.name, f."targetKey") AS target
+    FROM "Finding" f
+    LEFT JOIN "Team" t ON t.id = f."teamId"
+    LEFT JOIN "Image" i ON i.id = f."imageId"
+    LEFT JOIN "ImageRepository" r ON r.id = i."repositoryId"
+    LEFT JOIN "Cluster" c ON c.id = f."clusterId"
+    LEFT JOIN "Namespace" n ON n.id = f."namespaceId"
+    WHERE ${findingWhere(scope, query)} AND ${afterCursor(query.after, query.sort)}
+    ORDER BY ${column} ${Prisma.raw(direction)}, f.id
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  return { rows: page, next: rows.length > limit ? cursorOf(page[page.length - 1], query.sort) : null };
+}
+
+export interface Facets {
+  /** exact when below COUNT_BOUND; null when only "more than COUNT_BOUND" is known */
+  total: number | null;
+  /** where the facet counts come from */
+  source: "exact" | "read-model" | "none";
+  severity: Partial<Record<Severity, number>>;
+  kind: Partial<Record<FindingKind, number>>;
+  fixable: number | null;
+  team: Record<string, number>;
+  cluster: Record<string, number>;
+  tool: Record<string, number>;
+  status: Record<string, number>;
+}
+
+/** Facets the read model can answer: the default statuses, and filters it has columns for. */
+function readModelAnswers(query: FindingQuery): boolean {
+  const defaultStatus = !query.status?.length || query.status.every((s) => (OPEN_STATUSES as readonly string[]).includes(s)) && query.status.length === OPEN_STATUSES.length;
+  return defaultStatus && !query.q && !query.tool && !query.rule?.length && !query.vuln && !query.cluster && !query.namespace;
+}
+
+export async function findingFacets(scope: Scope, query: FindingQuery): Promise<Facets> {
+  const where = findingWhere(scope, query);
+  const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "Finding" f WHERE ${where} LIMIT ${COUNT_BOUND + 1}) x`;
+  if (n <= COUNT_BOUND) return exactFacets(where, n);
+  if (readModelAnswers(query)) return readModelFacets(scope, query);
+  return { total: null, source: "none", severity: {}, kind: {}, fixable: null, team: {}, cluster: {}, tool: {}, status: {} };
+}
+
+async function exactFacets(where: Prisma.Sql, total: number): Promise<Facets> {
+  const rows = await db.$queryRaw<{ facet: string; value: string | null; n: number }[]>`
+    WITH m AS (SELECT f.severity, f.kind, f.fixable, f."teamId", f."clusterId", f."reportedBy", f.status FROM "Finding" f WHERE ${where})
+    SELECT 'severity' AS facet, severity::text AS value, count(*)::int AS n FROM m GROUP BY 2
+    UNION ALL SELECT 'kind', kind::text, count(*)::int FROM m GROUP BY 2
+    UNION ALL SELECT 'fixable', fixable::text, count(*)::int FROM m GROUP BY 2
+    UNION ALL SELECT 'team', "teamId", count(*)::int FROM m GROUP BY 2
+    UNION ALL SELECT 'cluster', "clusterId", count(*)::int FROM m GROUP BY 2
+    UNION ALL SELECT 'status', status::text, count(*)::int FROM m GROUP BY 2
+    UNION ALL SELECT 'tool', t, count(*)::int FROM m, unnest(m."reportedBy") AS t GROUP BY 2`;
+  const facets: Facets = { total, source: "exact", severity: {}, kind: {}, fixable: 0, team: {}, cluster: {}, tool: {}, status: {} };
+  for (const r of rows) {
+    if (r.value === null) continue;
+    if (r.facet === "fixable") facets.fixable = r.value === "true" ? r.n : facets.fixable;
+    else (facets[r.facet as "team"] as Record<string, number>)[r.value] = r.n;
+  }
+  return facets;
+}
+
+async function readModelFacets(scope: Scope, query: FindingQuery): Promise<Facets> {
+  const where: Prisma.Sql[] = [Prisma.sql`c.open > 0`, inScope(scope)];
+  if (query.severity?.length) where.push(Prisma.sql`c.severity = ANY(${query.severity}::"Severity"[])`);
+  if (query.kind?.length) where.push(Prisma.sql`c.kind = ANY(${query.kind}::"FindingKind"[])`);
+  if (query.team) where.push(Prisma.sql`c."teamId" = ${query.team}`);
+  if (query.image) where.push(Prisma.sql`c."imageId" = ${query.image}`);
+  if (query.fixable) where.push(Prisma.sql`c.fixable`);
+  const rows = await db.$queryRaw<{ severity: Severity; kind: FindingKind; fixable: boolean; teamId: string; clusterId: string | null; n: number }[]>`
+    SELECT c.severity, c.kind, c.fixable, c."teamId", c."clusterId", sum(c.open)::int AS n FROM "OpenFindingCount" c
+    WHERE ${Prisma.join(where, " AND ")} GROUP BY 1, 2, 3, 4, 5`;
+  const facets: Facets = { total: 0, source: "read-model", severity: {}, kind: {}, fixable: 0, team: {}, cluster: {}, tool: {}, status: {} };
+  const add = (record: Record<string, number>, key: string | null, n: number) => {
+    if (key) record[key] = (record[key] ?? 0) + n;
+  };
+  for (const r of rows) {
+    facets.total! += r.n;
+    add(facets.severity, r.severity, r.n);
+    add(facets.kind, r.kind, r.n);
+    add(facets.team, r.teamId, r.n);
+    add(facets.cluster, r.clusterId, r.n);
+    if (r.fixable) facets.fixable! += r.n;
+  }
+  return facets;
+}
