@@ -1,5 +1,8 @@
+import Link from "next/link";
 import { ScoreBadge } from "@/components/posture/score-badge";
 import { describeLine, type Score } from "@/lib/posture/score";
+
+const SHOWN = 8;
 
 function cost(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
@@ -14,18 +17,24 @@ export function ScoreBreakdown({ score, label }: { score: Score; label: string }
           <div className="text-sm font-medium text-slate-500">{label} score</div>
           <div className="mt-1"><ScoreBadge grade={score.grade} value={score.value} score={score} size="lg" /></div>
         </div>
-        <a href="/help/score" className="text-xs text-brand-700 hover:underline">How the score works</a>
+        <Link href="/help/score" className="text-xs text-brand-700 hover:underline">How the score works</Link>
       </div>
       {score.lines.length === 0 ? (
         <p className="mt-3 text-sm text-slate-500">No open findings: nothing costs points.</p>
       ) : (
         <ul className="mt-3 space-y-1 text-sm">
-          {score.lines.map((line) => (
+          {score.lines.slice(0, SHOWN).map((line) => (
             <li key={`${line.severity}-${line.fixable}-${line.running}`} className="flex justify-between gap-4">
               <span className="text-slate-700">{describeLine(line)}</span>
               <span className="tabular-nums text-slate-500">−{cost(line.cost)}</span>
             </li>
           ))}
+          {score.lines.length > SHOWN && (
+            <li className="flex justify-between gap-4 text-slate-500">
+              <span>{score.lines.length - SHOWN} more kinds of finding</span>
+              <span className="tabular-nums">−{cost(score.lines.slice(SHOWN).reduce((sum, l) => sum + l.cost, 0))}</span>
+            </li>
+          )}
           {score.capped.map((c) => (
             <li key={c.severity} className="flex justify-between gap-4 text-slate-500">
               <span>{c.severity} costs at most</span>

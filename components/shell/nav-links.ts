@@ -14,6 +14,7 @@ export const NAV_LINKS: readonly NavLink[] = [
   { href: "/clusters", label: "Clusters" },
   { href: "/teams", label: "Teams" },
   { href: "/findings", label: "Findings" },
+  { href: "/packages", label: "Packages" },
   { href: "/fixes", label: "Top fixes" },
   { href: "/reports", label: "Reports" },
   { href: "/admin", label: "Admin", requires: "audit:read" },
