@@ -50,26 +50,35 @@ CREATE TRIGGER finding_read_model_delete AFTER DELETE ON "Finding" REFERENCING O
   FOR EACH STATEMENT EXECUTE FUNCTION posture_read_model_apply();
 
 -- Retiring an image (or bringing it back) moves its vulnerabilities between active and retired.
+-- A retired image that is deleted moves them back first, so that the deletion of its findings
+-- (by cascade, after the image row is gone) subtracts them where they are.
 CREATE OR REPLACE FUNCTION posture_image_retired() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  from_active boolean := OLD."retiredAt" IS NULL;
+  to_active boolean := TG_OP = 'DELETE' OR NEW."retiredAt" IS NULL;
 BEGIN
   WITH counts AS (
     SELECT "vulnerabilityId" AS vid, COALESCE("teamId", '') AS team, severity, fixable, count(*)::int AS n
-    FROM "Finding" WHERE "imageId" = NEW.id AND status IN ('open', 'in_progress') AND "vulnerabilityId" IS NOT NULL
+    FROM "Finding" WHERE "imageId" = OLD.id AND status IN ('open', 'in_progress') AND "vulnerabilityId" IS NOT NULL
     GROUP BY 1, 2, 3, 4),
   moves AS (
-    SELECT vid, team, severity, fixable, OLD."retiredAt" IS NULL AS active, -n AS n FROM counts
-    UNION ALL SELECT vid, team, severity, fixable, NEW."retiredAt" IS NULL, n FROM counts)
+    SELECT vid, team, severity, fixable, from_active AS active, -n AS n FROM counts
+    UNION ALL SELECT vid, team, severity, fixable, to_active, n FROM counts)
   INSERT INTO "OpenVulnerabilityCount" ("vulnerabilityId", "teamId", severity, fixable, active, open)
-  SELECT vid, team, severity, fixable, active, n FROM moves ORDER BY 1, 2, 3, 4, 5
+  SELECT vid, team, severity, fixable, active, sum(n) FROM moves GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT ("vulnerabilityId", "teamId", severity, fixable, active)
   DO UPDATE SET open = "OpenVulnerabilityCount".open + EXCLUDED.open;
-  RETURN NULL;
+  RETURN OLD;
 END
 $fn$;
 
 DROP TRIGGER IF EXISTS image_retired ON "Image";
 CREATE TRIGGER image_retired AFTER UPDATE OF "retiredAt" ON "Image" FOR EACH ROW
   WHEN ((OLD."retiredAt" IS NULL) IS DISTINCT FROM (NEW."retiredAt" IS NULL))
+  EXECUTE FUNCTION posture_image_retired();
+DROP TRIGGER IF EXISTS image_deleted ON "Image";
+CREATE TRIGGER image_deleted BEFORE DELETE ON "Image" FOR EACH ROW
+  WHEN (OLD."retiredAt" IS NOT NULL)
   EXECUTE FUNCTION posture_image_retired();
 
 

@@ -2,7 +2,7 @@
 // test can prove that a rejected request changed nothing.
 import { db } from "@/lib/db";
 
-const KEEP = new Set(["_prisma_migrations"]);
+const KEEP = new Set(["_prisma_migrations", "portcullis_routines"]);
 
 /** The SLA policy the first migration seeds; tests that change it must not leak into others. */
 const SEEDED_SLA = { critical: 7, high: 30, medium: 90, low: 180 } as const;
