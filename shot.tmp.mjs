@@ -9,7 +9,7 @@ await page.getByRole("button", { name: /sign in/i }).click();
 await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 for (const p of paths) {
   const t = Date.now();
-  const r = await page.goto(base + p);
+  const r = await page.goto(base + p, { waitUntil: "networkidle" });
   console.log(p, r.status(), Date.now() - t, "ms");
   await page.screenshot({ path: `/tmp/shot-${p.replace(/[^a-z0-9]/gi, "_")}.png`, fullPage: true });
 }

@@ -7,7 +7,7 @@ const WEEK = 7 * 24 * 3600 * 1000;
 export function SourceAge({ cluster, now }: { cluster: ClusterSources; now: Date }) {
   const sources: [string, Date | null][] = [["Trivy k8s", cluster.lastTrivy], ["kube-bench", cluster.lastKubeBench], ["Falco", cluster.lastFalco]];
   return (
-    <ul className="space-y-0.5">
+    <ul className="space-y-0.5 text-sm">
       {sources.map(([name, at]) => {
         const stale = !at || now.getTime() - at.getTime() > WEEK;
         return (

@@ -55,7 +55,7 @@ const columns = [
       const f = c.row.original;
       if (!f.packageName) return <span className="text-slate-400">—</span>;
       return (
-        <span className="whitespace-nowrap text-xs">
+        <span className="block max-w-56 break-words text-xs">
           {f.packageName} {f.installedVersion}
           {f.fixedVersion ? <span className="text-emerald-700"> → {f.fixedVersion}</span> : <span className="text-slate-400"> (no fix)</span>}
         </span>

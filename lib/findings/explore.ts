@@ -184,12 +184,17 @@ export async function findingFacets(scope: Scope, query: FindingQuery): Promise<
 
 async function exactFacets(where: Prisma.Sql, total: number): Promise<Facets> {
   const rows = await db.$queryRaw<{ facet: string; value: string | null; n: number }[]>`
-    WITH m AS (SELECT f.severity, f.kind, f.fixable, f."teamId", f."clusterId", f."reportedBy", f.status FROM "Finding" f WHERE ${where})
+    WITH m AS (SELECT f.severity, f.kind, f.fixable, f."teamId", f."clusterId", f."imageId", f."reportedBy", f.status FROM "Finding" f WHERE ${where}),
+    placed AS (
+      SELECT DISTINCT wi."imageId", n."clusterId" FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId"
+      WHERE wi."imageId" IN (SELECT "imageId" FROM m))
     SELECT 'severity' AS facet, severity::text AS value, count(*)::int AS n FROM m GROUP BY 2
     UNION ALL SELECT 'kind', kind::text, count(*)::int FROM m GROUP BY 2
     UNION ALL SELECT 'fixable', fixable::text, count(*)::int FROM m GROUP BY 2
     UNION ALL SELECT 'team', "teamId", count(*)::int FROM m GROUP BY 2
-    UNION ALL SELECT 'cluster', "clusterId", count(*)::int FROM m GROUP BY 2
+    UNION ALL SELECT 'cluster', cluster, count(*)::int FROM (
+      SELECT "clusterId" AS cluster FROM m WHERE "clusterId" IS NOT NULL
+      UNION ALL SELECT p."clusterId" FROM m JOIN placed p ON p."imageId" = m."imageId") x GROUP BY 2
     UNION ALL SELECT 'status', status::text, count(*)::int FROM m GROUP BY 2
     UNION ALL SELECT 'tool', t, count(*)::int FROM m, unnest(m."reportedBy") AS t GROUP BY 2`;
   const facets: Facets = { total, source: "exact", severity: {}, kind: {}, fixable: 0, team: {}, cluster: {}, tool: {}, status: {} };
@@ -211,6 +216,14 @@ async function readModelFacets(scope: Scope, query: FindingQuery): Promise<Facet
   const rows = await db.$queryRaw<{ severity: Severity; kind: FindingKind; fixable: boolean; teamId: string; clusterId: string | null; n: number }[]>`
     SELECT c.severity, c.kind, c.fixable, c."teamId", c."clusterId", sum(c.open)::int AS n FROM "OpenFindingCount" c
     WHERE ${Prisma.join(where, " AND ")} GROUP BY 1, 2, 3, 4, 5`;
+  // A cluster counts its own findings and those of the images running in it (as the cluster filter does).
+  const clusters = await db.$queryRaw<{ clusterId: string; n: number }[]>`
+    WITH placed AS (
+      SELECT DISTINCT wi."imageId", n."clusterId" FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId")
+    SELECT "clusterId", sum(n)::int AS n FROM (
+      SELECT c."clusterId", c.open AS n FROM "OpenFindingCount" c WHERE c."clusterId" IS NOT NULL AND ${Prisma.join(where, " AND ")}
+      UNION ALL SELECT p."clusterId", c.open FROM "OpenFindingCount" c JOIN placed p ON p."imageId" = c."imageId" WHERE ${Prisma.join(where, " AND ")}) x
+    GROUP BY 1`;
   const facets: Facets = { total: 0, source: "read-model", severity: {}, kind: {}, fixable: 0, team: {}, cluster: {}, tool: {}, status: {} };
   const add = (record: Record<string, number>, key: string | null, n: number) => {
     if (key) record[key] = (record[key] ?? 0) + n;
@@ -220,8 +233,8 @@ async function readModelFacets(scope: Scope, query: FindingQuery): Promise<Facet
     add(facets.severity, r.severity, r.n);
     add(facets.kind, r.kind, r.n);
     add(facets.team, r.teamId, r.n);
-    add(facets.cluster, r.clusterId, r.n);
     if (r.fixable) facets.fixable! += r.n;
   }
+  for (const c of clusters) facets.cluster[c.clusterId] = c.n;
   return facets;
 }
