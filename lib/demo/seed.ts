@@ -71,9 +71,22 @@ async function seedClusterData(fixturesDir: string, now: Date): Promise<number> 
   for (const [cluster, age] of [["prod-eu", 12], ["prod-us", 5]] as const) {
     await ingestReport({ body: JSON.stringify(bench), context: { format: "auto", cluster }, receivedAt: daysAgo(age) });
   }
-  await ingestRuntimeEvents({ body: read("falco/falco-website_syscall-k8s-alerts.jsonl"), cluster: "prod-eu", receivedAt: daysAgo(1) });
-  await ingestRuntimeEvents({ body: read("falco/falco-website_k8saudit-alerts.jsonl"), cluster: "prod-us", receivedAt: daysAgo(2) });
+  await ingestRuntimeEvents({ body: recentEvents(read("falco/falco-website_syscall-k8s-alerts.jsonl"), now, 20), cluster: "prod-eu", receivedAt: daysAgo(0) });
+  await ingestRuntimeEvents({ body: recentEvents(read("falco/falco-website_k8saudit-alerts.jsonl"), now, 60), cluster: "prod-us", receivedAt: daysAgo(0) });
   return 3;
+}
+
+/** The real Falco alerts, re-timed to the last `hours` (in their order), so the demo shows live alerts. */
+function recentEvents(jsonl: string, now: Date, hours: number): string {
+  const lines = jsonl.split("\n").filter((l) => l.trim());
+  const step = (hours * 3600 * 1000) / Math.max(1, lines.length);
+  return lines
+    .map((line, i) => {
+      const event = JSON.parse(line) as { time?: string };
+      event.time = new Date(now.getTime() - (lines.length - i) * step).toISOString().replace("Z", "000000Z");
+      return JSON.stringify(event);
+    })
+    .join("\n");
 }
 
 async function createOwnershipRules(): Promise<void> {
