@@ -10,8 +10,12 @@ import { ingestReport } from "@/lib/ingest/ingest-report";
 import { listImages, imageListQuerySchema } from "@/lib/images/list-images";
 import { loadOverview } from "@/lib/posture/overview";
 import { findingDetail, imageDetail } from "@/lib/posture/details";
-import { teamDetail } from "@/lib/posture/teams";
-import { clusterDetail } from "@/lib/posture/clusters";
+import { listTeams, teamDetail } from "@/lib/posture/teams";
+import { findFindings, findingFacets, findingQuerySchema } from "@/lib/findings/explore";
+import { groupByVulnerability, whereItRuns } from "@/lib/findings/by-vulnerability";
+import { findingPages } from "@/lib/findings/export";
+import { searchPackage } from "@/lib/findings/package-search";
+import { clusterDetail, listClusters } from "@/lib/posture/clusters";
 import { resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
 
@@ -95,5 +99,51 @@ describe("a security lead", () => {
     expect((await listImages(scope, imageListQuerySchema.parse({}))).total).toBe(2);
     expect((await imageDetail(scope, storefront.imageId)).id).toBe(storefront.imageId);
     expect((await clusterDetail(scope, storefront.clusterId)).name).toBe("prod-shop");
+  });
+});
+
+describe.each(["engineer", "manager"] as const)("the explorer, exports and searches for a %s of Payments", (role) => {
+  const scope = (): Scope => scopeOfViewer({ role, teamIds: [payments.teamId] });
+  const all = scopeOfViewer({ role: "security_lead", teamIds: [] });
+  const q = (raw: Record<string, string> = {}) => findingQuerySchema.parse(raw);
+
+  it("lists, counts and facets only Payments' findings", async () => {
+    const { rows } = await findFindings(scope(), q(), 1000);
+    expect(rows.length).toBe(payments.openFindings);
+    expect(new Set(rows.map((r) => r.teamId))).toEqual(new Set([payments.teamId]));
+    const facets = await findingFacets(scope(), q());
+    expect(facets.total).toBe(payments.openFindings);
+    expect(Object.keys(facets.team)).toEqual([payments.teamId]);
+    // A search for Storefront's vulnerabilities finds nothing; the lead finds them.
+    const storefrontVuln = (await db.finding.findFirstOrThrow({ where: { teamId: storefront.teamId, vulnerabilityId: { not: null } } })).vulnerabilityId!;
+    expect((await findFindings(scope(), q({ q: storefrontVuln }))).rows.filter((r) => r.teamId !== payments.teamId)).toEqual([]);
+    expect((await findFindings(all, q({ q: storefrontVuln }))).rows.some((r) => r.teamId === storefront.teamId)).toBe(true);
+    // Naming Storefront's team in the filter does not widen the scope.
+    expect((await findFindings(scope(), q({ team: storefront.teamId }))).rows).toEqual([]);
+    expect((await findingFacets(scope(), q({ team: storefront.teamId }))).total).toBe(0);
+  });
+
+  it("groups, exports and searches packages within Payments only", async () => {
+    const groups = await groupByVulnerability(scope(), q());
+    const vulnerabilityFindings = await db.finding.count({ where: { teamId: payments.teamId, status: "open", vulnerabilityId: { not: null } } });
+    expect(groups.rows.reduce((n, g) => n + g.findings, 0)).toBe(vulnerabilityFindings);
+    expect(groups.rows.every((g) => g.teams === 1)).toBe(true);
+    const exported = [];
+    for await (const page of findingPages(scope(), q())) exported.push(...page);
+    expect(exported.length).toBe(payments.openFindings);
+    expect(exported.every((r) => r.teamId === payments.teamId)).toBe(true);
+    const storefrontPackage = (await db.finding.findFirstOrThrow({ where: { teamId: storefront.teamId, packageName: { not: null } } })).packageName!;
+    const paymentsPackages = new Set((await db.finding.findMany({ where: { teamId: payments.teamId }, select: { packageName: true } })).map((f) => f.packageName));
+    if (!paymentsPackages.has(storefrontPackage)) expect((await searchPackage(scope(), { name: storefrontPackage, comparison: null, version: null })).hits).toEqual([]);
+    expect((await searchPackage(all, { name: storefrontPackage, comparison: null, version: null })).hits.length).toBeGreaterThan(0);
+    const storefrontVuln = (await db.finding.findFirstOrThrow({ where: { teamId: storefront.teamId, vulnerabilityId: { not: null } } })).vulnerabilityId!;
+    expect((await whereItRuns(scope(), storefrontVuln)).every((p) => p.team === "Payments")).toBe(true);
+    expect((await whereItRuns(all, storefrontVuln)).some((p) => p.team === "Storefront")).toBe(true);
+  });
+
+  it("lists only Payments' clusters and team", async () => {
+    expect((await listClusters(scope())).map((c) => c.id)).toEqual([payments.clusterId]);
+    expect((await listTeams(scope())).map((t) => t.name)).toEqual(["Payments"]);
+    expect((await listTeams(all)).map((t) => t.name)).toEqual(["Payments", "Storefront"]);
   });
 });
