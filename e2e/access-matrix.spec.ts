@@ -34,6 +34,8 @@ const PAGES: Record<string, PageRule | ScopedRule> = {
   "/teams/[id]": SCOPED,
   "/findings": EVERYONE,
   "/findings/[id]": SCOPED,
+  "/packages": EVERYONE,
+  "/help/score": EVERYONE,
   "/fixes": EVERYONE,
   "/reports": EVERYONE,
   "/admin": LEADS,
@@ -51,12 +53,20 @@ type ApiRule = { method: "GET" | "POST"; path: (ids: Ids) => string; body?: stri
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../fixtures", name), "utf8");
 const INGEST = { none: 401, ingest: "2xx", read: 403, "ingest,read": "2xx", revoked: 401, expired: 401, session: 401 } as const;
 const PUBLIC = { none: 200, ingest: 200, read: 200, "ingest,read": 200, revoked: 200, expired: 200, session: 200 } as const;
+/** The UI's own data routes: a signed-in person's session cookie, never an API token. */
+const SESSION_ONLY = { none: 401, ingest: 401, read: 401, "ingest,read": 401, revoked: 401, expired: 401, session: 200 } as const;
 const NOT_EXPOSED = { none: 404, ingest: 404, read: 404, "ingest,read": 404, revoked: 404, expired: 404, session: 404 } as const;
 
 const APIS: Record<string, ApiRule[]> = {
   "/api/v1/scans": [{ method: "POST", path: (ids) => `/api/v1/scans?team=${ids.teamA}`, body: fixture("trivy/trivy_alpine-310.json"), expect: INGEST }],
   "/api/v1/runtime-events": [{ method: "POST", path: () => "/api/v1/runtime-events?cluster=matrix", body: fixture("falco/falco-website_misc-alerts.jsonl"), expect: INGEST }],
   "/api/health": [{ method: "GET", path: () => "/api/health", expect: PUBLIC }],
+  "/api/ui/findings": [
+    { method: "GET", path: () => "/api/ui/findings?severity=high", expect: SESSION_ONLY },
+    { method: "GET", path: () => "/api/ui/findings?group=vulnerability", expect: SESSION_ONLY },
+  ],
+  "/api/ui/findings/facets": [{ method: "GET", path: () => "/api/ui/findings/facets", expect: SESSION_ONLY }],
+  "/api/ui/findings/export": [{ method: "GET", path: () => "/api/ui/findings/export?kind=vulnerability", expect: SESSION_ONLY }],
   // better-auth is mounted only for the SSO callback; its other endpoints do not exist here.
   "/api/auth/[...all]": [
     { method: "GET", path: () => "/api/auth/get-session", expect: NOT_EXPOSED },

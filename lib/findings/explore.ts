@@ -84,8 +84,10 @@ export function searchQuery(q: string): string | null {
 export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
   const where: Prisma.Sql[] = [];
   where.push(inScope(scope, "f"));
-  const statuses = query.status?.length ? query.status : OPEN_STATUSES;
-  where.push(Prisma.sql`f.status = ANY(${statuses}::"FindingStatus"[])`);
+  // The default (open) is written as the literal the partial indexes are defined with, so that
+  // keyset pages walk an index in order.
+  if (isOpenOnly(query)) where.push(Prisma.sql`f.status IN ('open', 'in_progress')`);
+  else where.push(Prisma.sql`f.status = ANY(${query.status}::"FindingStatus"[])`);
   if (query.severity?.length) where.push(Prisma.sql`f.severity = ANY(${query.severity}::"Severity"[])`);
   if (query.kind?.length) where.push(Prisma.sql`f.kind = ANY(${query.kind}::"FindingKind"[])`);
   if (query.team) where.push(Prisma.sql`f."teamId" = ${query.team}`);
@@ -168,10 +170,15 @@ export interface Facets {
   status: Record<string, number>;
 }
 
-/** Facets the read model can answer: the default statuses, and filters it has columns for. */
+/** No status chosen, or exactly the open ones. */
+function isOpenOnly(query: FindingQuery): boolean {
+  const chosen = new Set(query.status ?? []);
+  return chosen.size === 0 || (chosen.size === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => chosen.has(s)));
+}
+
+/** Facets the read model can answer: the open statuses, and filters it has columns for. */
 function readModelAnswers(query: FindingQuery): boolean {
-  const defaultStatus = !query.status?.length || query.status.every((s) => (OPEN_STATUSES as readonly string[]).includes(s)) && query.status.length === OPEN_STATUSES.length;
-  return defaultStatus && !query.q && !query.tool && !query.rule?.length && !query.vuln && !query.cluster && !query.namespace;
+  return isOpenOnly(query) && !query.q && !query.tool && !query.rule?.length && !query.vuln && !query.cluster && !query.namespace;
 }
 
 export async function findingFacets(scope: Scope, query: FindingQuery): Promise<Facets> {

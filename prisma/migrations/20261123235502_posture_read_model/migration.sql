@@ -72,9 +72,6 @@ CREATE INDEX "Finding_packageName_idx" ON "Finding"("packageName");
 -- CreateIndex
 CREATE INDEX "Finding_ruleId_idx" ON "Finding"("ruleId");
 
--- CreateIndex
-CREATE INDEX "Finding_status_severity_id_idx" ON "Finding"("status", "severity", "id");
-
 -- AddForeignKey
 ALTER TABLE "ScanTarget" ADD CONSTRAINT "ScanTarget_scanId_fkey" FOREIGN KEY ("scanId") REFERENCES "Scan"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -97,3 +94,9 @@ CREATE INDEX "Finding_team_due_open_idx" ON "Finding" ("teamId", "dueAt") WHERE 
 
 -- Package search
 CREATE INDEX "ImagePackage_name_idx" ON "ImagePackage"("name");
+
+-- The explorer's orders over open findings (keyset pages read the index in order, never sort)
+CREATE INDEX "Finding_open_severity_idx" ON "Finding" (severity, id) WHERE status IN ('open', 'in_progress');
+CREATE INDEX "Finding_open_team_severity_idx" ON "Finding" ("teamId", severity, id) WHERE status IN ('open', 'in_progress');
+CREATE INDEX "Finding_open_last_seen_idx" ON "Finding" ("lastSeenAt" DESC, id) WHERE status IN ('open', 'in_progress');
+CREATE INDEX "Finding_open_first_seen_idx" ON "Finding" ("firstSeenAt" DESC, id) WHERE status IN ('open', 'in_progress');
