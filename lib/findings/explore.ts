@@ -80,6 +80,13 @@ export function searchQuery(q: string): string | null {
   return words.length ? words.map((w) => `'${w}':*`).join(" & ") : null;
 }
 
+/** "cve-2021-44228" → "CVE-2021-44228": a search that is one whole advisory id. */
+export function vulnerabilityIdOf(q: string): string | null {
+  const match = /^\s*((?:CVE-\d{4}-\d{4,})|(?:GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}))\s*$/i.exec(q);
+  if (!match) return null;
+  return match[1].toUpperCase().startsWith("GHSA") ? `GHSA${match[1].slice(4).toLowerCase()}` : match[1].toUpperCase();
+}
+
 /** The filter as SQL on "Finding" f, always including the viewer's scope. */
 export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
   const where: Prisma.Sql[] = [];
@@ -103,7 +110,10 @@ export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
       SELECT wi."imageId" FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId"
       WHERE n."clusterId" = ${query.cluster}))`);
   }
-  const tsquery = query.q ? searchQuery(query.q) : null;
+  const id = query.q ? vulnerabilityIdOf(query.q) : null;
+  const tsquery = query.q && !id ? searchQuery(query.q) : null;
+  // A whole vulnerability id is looked up by its index; words go through the full-text index.
+  if (id) where.push(Prisma.sql`f."vulnerabilityId" = ${id}`);
   if (tsquery) where.push(Prisma.sql`finding_search_document(f."vulnerabilityId", f."packageName", f."ruleId", f.title) @@ to_tsquery('simple', ${tsquery})`);
   return Prisma.join(where, " AND ");
 }
@@ -182,20 +192,23 @@ function readModelAnswers(query: FindingQuery): boolean {
 }
 
 export async function findingFacets(scope: Scope, query: FindingQuery): Promise<Facets> {
-  const where = findingWhere(scope, query);
-  const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "Finding" f WHERE ${where} LIMIT ${COUNT_BOUND + 1}) x`;
-  if (n <= COUNT_BOUND) return exactFacets(where, n);
+  const exact = await exactFacets(findingWhere(scope, query));
+  if (exact) return exact;
   if (readModelAnswers(query)) return readModelFacets(scope, query);
   return { total: null, source: "none", severity: {}, kind: {}, fixable: null, team: {}, cluster: {}, tool: {}, status: {} };
 }
 
-async function exactFacets(where: Prisma.Sql, total: number): Promise<Facets> {
+/** Facet counts over the matches, read once and at most COUNT_BOUND + 1 of them; null when there are more. */
+async function exactFacets(where: Prisma.Sql): Promise<Facets | null> {
   const rows = await db.$queryRaw<{ facet: string; value: string | null; n: number }[]>`
-    WITH m AS (SELECT f.severity, f.kind, f.fixable, f."teamId", f."clusterId", f."imageId", f."reportedBy", f.status FROM "Finding" f WHERE ${where}),
+    WITH m AS MATERIALIZED (
+      SELECT f.severity, f.kind, f.fixable, f."teamId", f."clusterId", f."imageId", f."reportedBy", f.status FROM "Finding" f WHERE ${where}
+      LIMIT ${COUNT_BOUND + 1}),
     placed AS (
       SELECT DISTINCT wi."imageId", n."clusterId" FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId"
       WHERE wi."imageId" IN (SELECT "imageId" FROM m))
-    SELECT 'severity' AS facet, severity::text AS value, count(*)::int AS n FROM m GROUP BY 2
+    SELECT 'total' AS facet, NULL AS value, count(*)::int AS n FROM m
+    UNION ALL SELECT 'severity' AS facet, severity::text AS value, count(*)::int AS n FROM m GROUP BY 2
     UNION ALL SELECT 'kind', kind::text, count(*)::int FROM m GROUP BY 2
     UNION ALL SELECT 'fixable', fixable::text, count(*)::int FROM m GROUP BY 2
     UNION ALL SELECT 'team', "teamId", count(*)::int FROM m GROUP BY 2
@@ -204,6 +217,8 @@ async function exactFacets(where: Prisma.Sql, total: number): Promise<Facets> {
       UNION ALL SELECT p."clusterId" FROM m JOIN placed p ON p."imageId" = m."imageId") x GROUP BY 2
     UNION ALL SELECT 'status', status::text, count(*)::int FROM m GROUP BY 2
     UNION ALL SELECT 'tool', t, count(*)::int FROM m, unnest(m."reportedBy") AS t GROUP BY 2`;
+  const total = rows.find((r) => r.facet === "total")?.n ?? 0;
+  if (total > COUNT_BOUND) return null;
   const facets: Facets = { total, source: "exact", severity: {}, kind: {}, fixable: 0, team: {}, cluster: {}, tool: {}, status: {} };
   for (const r of rows) {
     if (r.value === null) continue;

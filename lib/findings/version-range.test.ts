@@ -23,3 +23,15 @@ describe("package queries", () => {
     expect(["2.14.1", "2.17.0", "2.17.1", "2.20.0"].filter((v) => versionMatches(v, q))).toEqual(["2.14.1", "2.17.0"]);
   });
 });
+
+describe("searching by a whole advisory id", () => {
+  it("recognises CVE and GHSA ids in any case, and nothing else", async () => {
+    const { vulnerabilityIdOf, searchQuery } = await import("@/lib/findings/explore");
+    expect(vulnerabilityIdOf(" cve-2021-44228 ")).toBe("CVE-2021-44228");
+    expect(vulnerabilityIdOf("GHSA-jfh8-c2jp-5v3q")).toBe("GHSA-jfh8-c2jp-5v3q");
+    expect(vulnerabilityIdOf("CVE-2021")).toBeNull();
+    expect(vulnerabilityIdOf("log4j")).toBeNull();
+    expect(searchQuery("log4j core")).toBe("'log4j':* & 'core':*");
+    expect(searchQuery("'; DROP TABLE x; --")).toBe("'drop':* & 'table':* & 'x':*");
+  });
+});

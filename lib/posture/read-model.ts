@@ -103,12 +103,21 @@ export async function posturesOf(scope: Scope, grouping: Exclude<Grouping, "org"
   return posturesByKey(await countRows(scope, grouping, keys));
 }
 
-/** Unique vulnerabilities open in a scope, each counted once at its highest severity; per team when asked. */
+/**
+ * SQL: the "OpenVulnerabilityCount" rows (aliased c) of a scope, or of one of its teams: the
+ * organisation's own rows (team "*") for everyone, the teams' rows otherwise.
+ */
+export function vulnerabilityScope(scope: Scope, team?: string): Prisma.Sql {
+  if (team) return scope.teamIds === null || scope.teamIds.includes(team) ? Prisma.sql`c."teamId" = ${team}` : Prisma.sql`FALSE`;
+  return scope.teamIds === null ? Prisma.sql`c."teamId" = '*'` : inScope(scope);
+}
+
+/** Unique vulnerabilities open in a scope, each counted once at its highest severity. */
 export async function uniqueVulnerabilities(scope: Scope): Promise<SeverityCounts> {
   const rows = await db.$queryRaw<{ severity: Severity; n: number }[]>`
     SELECT severity, count(*)::int AS n FROM (
       SELECT c."vulnerabilityId", min(c.severity) AS severity FROM "OpenVulnerabilityCount" c
-      WHERE c.open > 0 AND c.active AND ${inScope(scope)} GROUP BY 1) v
+      WHERE c.open > 0 AND c.active AND ${vulnerabilityScope(scope)} GROUP BY 1) v
     GROUP BY 1`;
   const counts = emptySeverityCounts();
   for (const r of rows) counts[r.severity] = r.n;

@@ -28,8 +28,8 @@ BEGIN
     DO UPDATE SET open = "OpenFindingCount".open + EXCLUDED.open';
   EXECUTE 'WITH delta AS (' || source || ')
     INSERT INTO "OpenVulnerabilityCount" ("vulnerabilityId", "teamId", severity, fixable, active, open)
-    SELECT delta."vulnerabilityId", team, severity, fixable, img."retiredAt" IS NULL, sum(d)
-    FROM delta LEFT JOIN "Image" img ON img.id = delta."imageId"
+    SELECT delta."vulnerabilityId", counted.team, severity, fixable, img."retiredAt" IS NULL, sum(d)
+    FROM delta LEFT JOIN "Image" img ON img.id = delta."imageId", LATERAL (VALUES (delta.team), (''*'')) AS counted(team)
     WHERE delta."vulnerabilityId" IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5 HAVING sum(d) <> 0
     ORDER BY 1, 2, 3, 4, 5
@@ -49,6 +49,8 @@ DROP TRIGGER IF EXISTS finding_read_model_delete ON "Finding";
 CREATE TRIGGER finding_read_model_delete AFTER DELETE ON "Finding" REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION posture_read_model_apply();
 
+-- Vulnerability counts are kept per team and once more for the whole organisation (team "*"),
+-- so that "unique vulnerabilities" of everyone reads one row per vulnerability.
 -- Retiring an image (or bringing it back) moves its vulnerabilities between active and retired.
 -- A retired image that is deleted moves them back first, so that the deletion of its findings
 -- (by cascade, after the image row is gone) subtracts them where they are.
@@ -58,8 +60,9 @@ DECLARE
   to_active boolean := TG_OP = 'DELETE' OR NEW."retiredAt" IS NULL;
 BEGIN
   WITH counts AS (
-    SELECT "vulnerabilityId" AS vid, COALESCE("teamId", '') AS team, severity, fixable, count(*)::int AS n
-    FROM "Finding" WHERE "imageId" = OLD.id AND status IN ('open', 'in_progress') AND "vulnerabilityId" IS NOT NULL
+    SELECT "vulnerabilityId" AS vid, counted.team, severity, fixable, count(*)::int AS n
+    FROM "Finding", LATERAL (VALUES (COALESCE("teamId", '')), ('*')) AS counted(team)
+    WHERE "imageId" = OLD.id AND status IN ('open', 'in_progress') AND "vulnerabilityId" IS NOT NULL
     GROUP BY 1, 2, 3, 4),
   moves AS (
     SELECT vid, team, severity, fixable, from_active AS active, -n AS n FROM counts
@@ -91,8 +94,8 @@ BEGIN
   SELECT "targetKey", kind, severity, fixable, COALESCE("teamId", ''), COALESCE("namespaceId", ''), max("imageId"), max("clusterId"), count(*)
   FROM "Finding" WHERE status IN ('open', 'in_progress') GROUP BY 1, 2, 3, 4, 5, 6;
   INSERT INTO "OpenVulnerabilityCount" ("vulnerabilityId", "teamId", severity, fixable, active, open)
-  SELECT f."vulnerabilityId", COALESCE(f."teamId", ''), f.severity, f.fixable, img."retiredAt" IS NULL, count(*)
-  FROM "Finding" f LEFT JOIN "Image" img ON img.id = f."imageId"
+  SELECT f."vulnerabilityId", counted.team, f.severity, f.fixable, img."retiredAt" IS NULL, count(*)
+  FROM "Finding" f LEFT JOIN "Image" img ON img.id = f."imageId", LATERAL (VALUES (COALESCE(f."teamId", '')), ('*')) AS counted(team)
   WHERE f.status IN ('open', 'in_progress') AND f."vulnerabilityId" IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
 END
 $fn$;

@@ -107,8 +107,8 @@ async function drift(): Promise<unknown[]> {
     UNION ALL (SELECT 'extra', * FROM kept EXCEPT SELECT 'extra', * FROM recount)`;
   const vulnerabilities = await db.$queryRaw<unknown[]>`
     WITH recount AS (
-      SELECT f."vulnerabilityId", COALESCE(f."teamId", '') AS "teamId", f.severity, f.fixable, i."retiredAt" IS NULL AS active, count(*)::int AS n
-      FROM "Finding" f LEFT JOIN "Image" i ON i.id = f."imageId"
+      SELECT f."vulnerabilityId", t.team AS "teamId", f.severity, f.fixable, i."retiredAt" IS NULL AS active, count(*)::int AS n
+      FROM "Finding" f LEFT JOIN "Image" i ON i.id = f."imageId", LATERAL (VALUES (COALESCE(f."teamId", '')), ('*')) AS t(team)
       WHERE f.status IN ('open', 'in_progress') AND f."vulnerabilityId" IS NOT NULL GROUP BY 1, 2, 3, 4, 5),
     kept AS (SELECT "vulnerabilityId", "teamId", severity, fixable, active, open AS n FROM "OpenVulnerabilityCount" WHERE open <> 0)
     (SELECT 'missing vulnerability' AS problem, * FROM recount EXCEPT SELECT 'missing vulnerability', * FROM kept)
