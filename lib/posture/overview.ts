@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { clusterFilter, teamRowFilter, type Scope } from "@/lib/authz/policy";
 import { env } from "@/lib/env";
 import { listImages, type ImageRow } from "@/lib/images/list-images";
-import { inScope, NO_POSTURE, postureOf, posturesOf, uniqueVulnerabilities, type Posture, type SeverityCounts } from "@/lib/posture/read-model";
+import { countRows, foldPosture, inScope, NO_POSTURE, posturesByKey, posturesOf, uniqueVulnerabilities, type Posture, type SeverityCounts } from "@/lib/posture/read-model";
 
 /** Trivy's checks that say a workload runs as root or privileged (or can become so). */
 export const ROOT_OR_PRIVILEGED_CHECKS = ["KSV-0001", "KSV-0012", "KSV-0017", "KSV-0105"];
@@ -55,15 +55,17 @@ function worst(postures: Map<string, Posture>, names: { id: string; name: string
 export async function loadOverview(scope: Scope, now = new Date()): Promise<Overview> {
   const staleBefore = new Date(now.getTime() - env().posture.staleAfterDays * DAY);
   const dayAgo = new Date(now.getTime() - DAY);
-  const [posture, unique, worstImages, teamPostures, clusterPostures, teams, clusters] = await Promise.all([
-    postureOf(scope),
+  const [teamRows, unique, worstImages, clusterPostures, teams, clusters] = await Promise.all([
+    // By team, once: the organisation's (or the viewer's teams') posture is all of these rows.
+    countRows(scope, "team"),
     uniqueVulnerabilities(scope),
     listImages(scope, { page: 1, sort: "score", state: "active" }, now).then((r) => r.rows.slice(0, 10)),
-    posturesOf(scope, "team"),
     posturesOf(scope, "cluster"),
     db.team.findMany({ where: teamRowFilter(scope), select: { id: true, name: true } }),
     db.cluster.findMany({ where: clusterFilter(scope), select: { id: true, name: true } }),
   ]);
+  const posture = foldPosture(teamRows);
+  const teamPostures = posturesByKey(teamRows);
   const clusterIds = clusters.map((c) => c.id);
   const names = new Map(clusters.map((c) => [c.id, c.name]));
   const [alerts, sources, practices] = await Promise.all([

@@ -61,8 +61,10 @@ export function inScope(scope: Scope, alias = "c"): Prisma.Sql {
   return scope.teamIds.length === 1 ? Prisma.sql`${column} = ${scope.teamIds[0]}` : Prisma.sql`${column} = ANY(${scope.teamIds}::text[])`;
 }
 
-const ACTIVE_ROWS = Prisma.sql`c.open > 0 AND (c."imageId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Image" ri WHERE ri.id = c."imageId" AND ri."retiredAt" IS NOT NULL))`;
-const RUNNING = Prisma.sql`(c."imageId" IS NULL OR EXISTS (SELECT 1 FROM "WorkloadImage" wi WHERE wi."imageId" = c."imageId"))`;
+// Rows of retired images are left out; a row not about an image (cluster findings) always "runs".
+const ACTIVE_JOINS = Prisma.sql`LEFT JOIN "Image" ri ON ri.id = c."imageId" LEFT JOIN (SELECT DISTINCT "imageId" FROM "WorkloadImage") run ON run."imageId" = c."imageId"`;
+const ACTIVE_ROWS = Prisma.sql`c.open > 0 AND ri."retiredAt" IS NULL`;
+const RUNNING = Prisma.sql`(c."imageId" IS NULL OR run."imageId" IS NOT NULL)`;
 
 export type Grouping = "org" | "image" | "team" | "cluster";
 
@@ -90,7 +92,7 @@ export async function countRows(scope: Scope, grouping: Grouping, keys?: readonl
   const imagesOnly = grouping === "image" ? Prisma.sql`AND c."imageId" IS NOT NULL` : Prisma.empty;
   return db.$queryRaw<CountRow[]>`
     SELECT ${key} AS key, c.kind, c.severity, c.fixable, ${RUNNING} AS running, sum(c.open)::int AS open
-    FROM "OpenFindingCount" c
+    FROM "OpenFindingCount" c ${ACTIVE_JOINS}
     WHERE ${ACTIVE_ROWS} AND ${inScope(scope)} ${imagesOnly} ${grouping === "org" ? Prisma.empty : only(key)}
     GROUP BY 1, 2, 3, 4, 5`;
 }

@@ -2,6 +2,7 @@
 // team's members, images, clusters, namespaces, overdue findings, time to fix and a small trend.
 import { NotVisible } from "@/lib/authz/actor";
 import { teamRowFilter, type Scope } from "@/lib/authz/policy";
+import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db";
 import { listImages } from "@/lib/images/list-images";
 import { checkId } from "@/lib/posture/ids";
@@ -53,7 +54,7 @@ export async function teamDetail(scope: Scope, id: string, now = new Date()) {
         (SELECT count(*) FROM "Finding" f WHERE f."teamId" = ${id} AND f."fixedAt" >= ${new Date(now.getTime() - 90 * DAY)} AND f.status = 'fixed')::int AS fixed90,
         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM f."fixedAt" - f."firstSeenAt") / 86400)
            FROM "Finding" f WHERE f."teamId" = ${id} AND f."fixedAt" >= ${new Date(now.getTime() - 90 * DAY)} AND f.status = 'fixed') AS "medianDaysToFix"`,
-    openCriticalHighTrend(id, now),
+    cachedTrend(id, now),
   ]);
   return {
     ...team,
@@ -68,17 +69,31 @@ export async function teamDetail(scope: Scope, id: string, now = new Date()) {
   };
 }
 
+// Weekly points change slowly: each team's trend is kept for a few minutes per process.
+const trends = new LRUCache<string, { week: Date; critical: number; high: number }[]>({ max: 1000, ttl: 5 * 60 * 1000 });
+
+async function cachedTrend(teamId: string, now: Date) {
+  const hit = trends.get(teamId);
+  if (hit) return hit;
+  const trend = await openCriticalHighTrend(teamId, now);
+  trends.set(teamId, trend);
+  return trend;
+}
+
 /**
  * Open critical and high findings at the end of each of the last 12 weeks, from first-seen and
  * fixed dates (a finding that reopened counts from its last reopening). Daily snapshots (the
  * trend reports) will replace this; it reads only the team's critical and high findings.
  */
 async function openCriticalHighTrend(teamId: string, now: Date) {
+  // The team's critical and high findings are read once, then counted per week.
   return db.$queryRaw<{ week: Date; critical: number; high: number }[]>`
+    WITH f AS MATERIALIZED (
+      SELECT severity, "firstSeenAt", "fixedAt" FROM "Finding"
+      WHERE "teamId" = ${teamId} AND severity IN ('critical', 'high') AND status NOT IN ('false_positive', 'risk_accepted'))
     SELECT w.week,
-      count(*) FILTER (WHERE f.severity = 'critical')::int AS critical, count(*) FILTER (WHERE f.severity = 'high')::int AS high
+      count(f.severity) FILTER (WHERE f.severity = 'critical')::int AS critical, count(f.severity) FILTER (WHERE f.severity = 'high')::int AS high
     FROM generate_series(${now}::timestamptz - interval '11 weeks', ${now}::timestamptz, interval '1 week') AS w(week)
-    LEFT JOIN "Finding" f ON f."teamId" = ${teamId} AND f.severity IN ('critical', 'high')
-      AND f."firstSeenAt" <= w.week AND (f."fixedAt" IS NULL OR f."fixedAt" > w.week) AND f.status <> 'false_positive' AND f.status <> 'risk_accepted'
+    LEFT JOIN f ON f."firstSeenAt" <= w.week AND (f."fixedAt" IS NULL OR f."fixedAt" > w.week)
     GROUP BY w.week ORDER BY w.week`;
 }

@@ -1,0 +1,2 @@
+import { migrateDeploy } from "@/lib/startup/migrate";
+await migrateDeploy(process.argv[2]);
