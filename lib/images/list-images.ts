@@ -1,12 +1,13 @@
 // The images list: each image with its owning team, score, open findings by severity, fixable
-// count, OS, age, where it runs and when it was last scanned. Counts come from the posture read
-// model (thousands of rows), never from the findings; scoped, filtered and sorted in SQL.
+// count, OS, age, where it runs and when it was last scanned. Counts and score are read from the
+// image's row of the read model (ImagePosture), never from the findings; scoped, filtered and
+// sorted in SQL on stored values.
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import type { Scope } from "@/lib/authz/policy";
 import { env } from "@/lib/env";
 import { SEVERITIES, type Severity } from "@/lib/findings/model";
-import { inScope, scoreSql } from "@/lib/posture/read-model";
+import { inScope } from "@/lib/posture/read-model";
 import { gradeOf, type Grade } from "@/lib/posture/score";
 
 export const PAGE_SIZE = 25;
@@ -88,35 +89,29 @@ export async function listImages(scope: Scope, query: ImageListQuery, now = new 
   const outer: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (query.severity) outer.push(atLeast(query.severity));
   if (query.fixable) outer.push(Prisma.sql`v.fixable > 0`);
-  if (query.running === "yes") outer.push(Prisma.sql`v.clusters > 0`);
-  if (query.running === "no") outer.push(Prisma.sql`v.clusters = 0`);
+  if (query.running === "yes") outer.push(Prisma.sql`cardinality(v."clusterIds") > 0`);
+  if (query.running === "no") outer.push(Prisma.sql`cardinality(v."clusterIds") = 0`);
   if (query.cluster) outer.push(Prisma.sql`${query.cluster} = ANY(v."clusterIds")`);
 
+  // Counts and score are the image's "ImagePosture" row (kept by triggers); only what runs where is joined here.
   const rows = await db.$queryRaw<(Omit<ImageRow, "grade"> & { total: number })[]>`
     WITH placed AS (
       SELECT wi."imageId", array_agg(DISTINCT n."clusterId") AS "clusterIds" FROM "WorkloadImage" wi
       JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId"
       GROUP BY wi."imageId"),
-    visible AS (
+    listed AS (
       SELECT i.id, r.name AS repository, i.tags, i.digest, i."teamId", t.name AS team, i."osName", i."osFamily", i."osEndOfLife",
-        i."builtAt", i."lastScannedAt", i."firstSeenAt", i."retiredAt", COALESCE(p."clusterIds", '{}') AS "clusterIds"
+        i."builtAt", i."lastScannedAt", i."firstSeenAt", i."retiredAt", COALESCE(p."clusterIds", '{}') AS "clusterIds",
+        COALESCE(cardinality(p."clusterIds"), 0)::int AS clusters, COALESCE(ip.score, 100) AS score,
+        COALESCE(ip.critical, 0) AS critical, COALESCE(ip.high, 0) AS high, COALESCE(ip.medium, 0) AS medium, COALESCE(ip.low, 0) AS low,
+        COALESCE(ip.unknown, 0) AS unknown,
+        COALESCE(ip."criticalFixable" + ip."highFixable" + ip."mediumFixable" + ip."lowFixable" + ip."unknownFixable", 0) AS fixable
       FROM "Image" i
       JOIN "ImageRepository" r ON r.id = i."repositoryId"
       LEFT JOIN "Team" t ON t.id = i."teamId"
       LEFT JOIN placed p ON p."imageId" = i.id
-      WHERE ${Prisma.join(image, " AND ")}),
-    counted AS (
-      SELECT c."imageId",
-        ${Prisma.join(SEVERITIES.map((s) => Prisma.raw(`COALESCE(sum(c.open) FILTER (WHERE c.severity = '${s}'), 0)::int AS ${s}`)), ", ")},
-        COALESCE(sum(c.open) FILTER (WHERE c.fixable), 0)::int AS fixable,
-        ${scoreSql(`cardinality(v."clusterIds") > 0`)} AS score
-      FROM visible v JOIN "OpenFindingCount" c ON c."imageId" = v.id
-      WHERE c.open > 0 AND ${inScope(scope)}
-      GROUP BY c."imageId", v."clusterIds"),
-    listed AS (
-      SELECT v.*, cardinality(v."clusterIds")::int AS clusters, COALESCE(k.score, 100) AS score,
-        ${Prisma.join(SEVERITIES.map((s) => Prisma.raw(`COALESCE(k.${s}, 0) AS ${s}`)), ", ")}, COALESCE(k.fixable, 0) AS fixable
-      FROM visible v LEFT JOIN counted k ON k."imageId" = v.id)
+      LEFT JOIN "ImagePosture" ip ON ip."imageId" = i.id
+      WHERE ${Prisma.join(image, " AND ")})
     SELECT v.*, count(*) OVER ()::int AS total FROM listed v
     WHERE ${Prisma.join(outer, " AND ")}
     ORDER BY ${orderBy[query.sort]}

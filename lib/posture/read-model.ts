@@ -5,7 +5,7 @@
 import { db, Prisma } from "@/lib/db";
 import type { Scope } from "@/lib/authz/policy";
 import { SEVERITIES, type FindingKind, type Severity } from "@/lib/findings/model";
-import { computeScore, SCORE_RULES, type Score } from "@/lib/posture/score";
+import { computeScore, type Score } from "@/lib/posture/score";
 
 export type SeverityCounts = Record<Severity, number>;
 
@@ -124,16 +124,4 @@ export async function uniqueVulnerabilities(scope: Scope): Promise<SeverityCount
   const counts = emptySeverityCounts();
   for (const r of rows) counts[r.severity] = r.n;
   return counts;
-}
-
-/**
- * The score as SQL over "OpenFindingCount" rows aliased `c`, where `running` is a boolean column or
- * expression of the query (no parameters). Generated from SCORE_RULES, so it is the same formula
- * as computeScore; a test holds the two equal.
- */
-export function scoreSql(running: string): Prisma.Sql {
-  const cost = (s: Severity) =>
-    `LEAST(COALESCE(SUM(c.open * ${SCORE_RULES.points[s]}::numeric * CASE WHEN c.fixable THEN 1 ELSE ${SCORE_RULES.noFixFactor} END` +
-    ` * CASE WHEN ${running} THEN 1 ELSE ${SCORE_RULES.notRunningFactor} END) FILTER (WHERE c.severity = '${s}'), 0), ${SCORE_RULES.cap[s]})`;
-  return Prisma.raw(`GREATEST(0, LEAST(100, round(100 - (${SEVERITIES.map(cost).join(" + ")}))))::int`);
 }

@@ -85,6 +85,79 @@ CREATE TRIGGER image_deleted BEFORE DELETE ON "Image" FOR EACH ROW
   EXECUTE FUNCTION posture_image_retired();
 
 
+-- The score of lib/posture/score.ts (SCORE_RULES) over one image's open counts: points per
+-- finding by severity (critical 25, high 6, medium 1, low 0.25, unknown 0), half without a fix,
+-- half again when the image runs nowhere, each severity capped (60, 24, 10, 6). The integration
+-- test "scores images in SQL exactly as computeScore does" holds the two equal.
+CREATE OR REPLACE FUNCTION posture_score(critical int, critical_fix int, high int, high_fix int, medium int, medium_fix int,
+    low int, low_fix int, running boolean) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+  SELECT GREATEST(0, LEAST(100, round(100 - (
+      LEAST(25 * (critical_fix + 0.5 * (critical - critical_fix)) * f, 60)
+    + LEAST(6 * (high_fix + 0.5 * (high - high_fix)) * f, 24)
+    + LEAST(1 * (medium_fix + 0.5 * (medium - medium_fix)) * f, 10)
+    + LEAST(0.25 * (low_fix + 0.5 * (low - low_fix)) * f, 6)))))::int
+  FROM (SELECT CASE WHEN running THEN 1.0 ELSE 0.5 END AS f) AS factor
+$fn$;
+
+-- Recomputes the "ImagePosture" rows of some images from their count rows (a few each).
+CREATE OR REPLACE FUNCTION posture_image_refresh(ids text[]) RETURNS void LANGUAGE sql AS $fn$
+  INSERT INTO "ImagePosture" ("imageId", "teamId", critical, high, medium, low, unknown,
+    "criticalFixable", "highFixable", "mediumFixable", "lowFixable", "unknownFixable", running, retired, score)
+  SELECT x.id, x.team, x.c, x.h, x.m, x.l, x.u, x.cf, x.hf, x.mf, x.lf, x.uf, x.running, x.retired,
+    posture_score(x.c, x.cf, x.h, x.hf, x.m, x.mf, x.l, x.lf, x.running)
+  FROM (
+    SELECT i.id, COALESCE(i."teamId", '') AS team, i."retiredAt" IS NOT NULL AS retired,
+      EXISTS (SELECT 1 FROM "WorkloadImage" wi WHERE wi."imageId" = i.id) AS running,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'critical'), 0)::int AS c,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'high'), 0)::int AS h,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'medium'), 0)::int AS m,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'low'), 0)::int AS l,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'unknown'), 0)::int AS u,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'critical' AND c.fixable), 0)::int AS cf,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'high' AND c.fixable), 0)::int AS hf,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'medium' AND c.fixable), 0)::int AS mf,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'low' AND c.fixable), 0)::int AS lf,
+      COALESCE(sum(c.open) FILTER (WHERE c.severity = 'unknown' AND c.fixable), 0)::int AS uf
+    FROM "Image" i LEFT JOIN "OpenFindingCount" c ON c."imageId" = i.id AND c.open > 0
+    WHERE i.id = ANY(ids)
+    GROUP BY i.id
+    ORDER BY i.id) x
+  ON CONFLICT ("imageId") DO UPDATE SET "teamId" = EXCLUDED."teamId", critical = EXCLUDED.critical, high = EXCLUDED.high,
+    medium = EXCLUDED.medium, low = EXCLUDED.low, unknown = EXCLUDED.unknown, "criticalFixable" = EXCLUDED."criticalFixable",
+    "highFixable" = EXCLUDED."highFixable", "mediumFixable" = EXCLUDED."mediumFixable", "lowFixable" = EXCLUDED."lowFixable",
+    "unknownFixable" = EXCLUDED."unknownFixable", running = EXCLUDED.running, retired = EXCLUDED.retired, score = EXCLUDED.score
+$fn$;
+
+-- What changes an image's row: its count rows, what runs it, its retirement and its team.
+CREATE OR REPLACE FUNCTION posture_image_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_TABLE_NAME = 'Image' THEN
+    PERFORM posture_image_refresh(ARRAY[NEW.id]);
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM posture_image_refresh(ARRAY(SELECT DISTINCT "imageId" FROM old_rows WHERE "imageId" IS NOT NULL));
+  ELSE
+    PERFORM posture_image_refresh(ARRAY(SELECT DISTINCT "imageId" FROM new_rows WHERE "imageId" IS NOT NULL));
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+DROP TRIGGER IF EXISTS image_posture_counts_insert ON "OpenFindingCount";
+CREATE TRIGGER image_posture_counts_insert AFTER INSERT ON "OpenFindingCount" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_image_changed();
+DROP TRIGGER IF EXISTS image_posture_counts_update ON "OpenFindingCount";
+CREATE TRIGGER image_posture_counts_update AFTER UPDATE ON "OpenFindingCount" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_image_changed();
+DROP TRIGGER IF EXISTS image_posture_running_insert ON "WorkloadImage";
+CREATE TRIGGER image_posture_running_insert AFTER INSERT ON "WorkloadImage" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_image_changed();
+DROP TRIGGER IF EXISTS image_posture_running_delete ON "WorkloadImage";
+CREATE TRIGGER image_posture_running_delete AFTER DELETE ON "WorkloadImage" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_image_changed();
+DROP TRIGGER IF EXISTS image_posture_image ON "Image";
+CREATE TRIGGER image_posture_image AFTER INSERT OR UPDATE OF "retiredAt", "teamId" ON "Image" FOR EACH ROW
+  EXECUTE FUNCTION posture_image_changed();
+
 -- Rebuilds the read model from the findings: after this file changes, and after bulk loads that
 -- ran with triggers off (the scale benchmark).
 CREATE OR REPLACE FUNCTION posture_read_model_rebuild() RETURNS void LANGUAGE plpgsql AS $fn$
@@ -97,6 +170,7 @@ BEGIN
   SELECT f."vulnerabilityId", counted.team, f.severity, f.fixable, img."retiredAt" IS NULL, count(*)
   FROM "Finding" f LEFT JOIN "Image" img ON img.id = f."imageId", LATERAL (VALUES (COALESCE(f."teamId", '')), ('*')) AS counted(team)
   WHERE f.status IN ('open', 'in_progress') AND f."vulnerabilityId" IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+  PERFORM posture_image_refresh(ARRAY(SELECT id FROM "Image"));
 END
 $fn$;
 

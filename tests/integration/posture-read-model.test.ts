@@ -113,7 +113,21 @@ async function drift(): Promise<unknown[]> {
     kept AS (SELECT "vulnerabilityId", "teamId", severity, fixable, active, open AS n FROM "OpenVulnerabilityCount" WHERE open <> 0)
     (SELECT 'missing vulnerability' AS problem, * FROM recount EXCEPT SELECT 'missing vulnerability', * FROM kept)
     UNION ALL (SELECT 'extra vulnerability', * FROM kept EXCEPT SELECT 'extra vulnerability', * FROM recount)`;
-  return [...targets, ...vulnerabilities];
+  const images = await db.$queryRaw<unknown[]>`
+    WITH recount AS (
+      SELECT i.id, COALESCE(i."teamId", '') AS team, i."retiredAt" IS NOT NULL AS retired,
+        EXISTS (SELECT 1 FROM "WorkloadImage" wi WHERE wi."imageId" = i.id) AS running,
+        count(f.id) FILTER (WHERE f.severity = 'critical')::int AS c, count(f.id) FILTER (WHERE f.severity = 'high')::int AS h,
+        count(f.id) FILTER (WHERE f.severity = 'medium')::int AS m, count(f.id) FILTER (WHERE f.severity = 'low')::int AS l,
+        count(f.id) FILTER (WHERE f.severity = 'unknown')::int AS u, count(f.id) FILTER (WHERE f.fixable)::int AS fixable
+      FROM "Image" i LEFT JOIN "Finding" f ON f."imageId" = i.id AND f.status IN ('open', 'in_progress') GROUP BY i.id),
+    kept AS (
+      SELECT i.id, p."teamId", p.retired, p.running, p.critical, p.high, p.medium, p.low, p.unknown,
+        p."criticalFixable" + p."highFixable" + p."mediumFixable" + p."lowFixable" + p."unknownFixable"
+      FROM "Image" i LEFT JOIN "ImagePosture" p ON p."imageId" = i.id)
+    (SELECT 'image row missing or wrong' AS problem, * FROM recount EXCEPT SELECT 'image row missing or wrong', * FROM kept)
+    UNION ALL (SELECT 'image row kept', * FROM kept EXCEPT SELECT 'image row kept', * FROM recount)`;
+  return [...targets, ...vulnerabilities, ...images];
 }
 
 async function freshTeams(): Promise<string[]> {
