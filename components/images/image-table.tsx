@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { ScoreBadge } from "@/components/posture/score-badge";
 import { SeverityCounts } from "@/components/ui/severity";
 import { isoDate, plural, shortDigest, timeAgo } from "@/lib/format";
@@ -6,53 +7,36 @@ import type { ImageRow } from "@/lib/images/list-images";
 
 export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">Image</th>
-            <th scope="col" className="px-4 py-3">Team</th>
-            <th scope="col" className="px-4 py-3">Score</th>
-            <th scope="col" className="px-4 py-3">Open (C / H / M / L / ?)</th>
-            <th scope="col" className="px-4 py-3 text-right">Fixable</th>
-            <th scope="col" className="px-4 py-3">OS</th>
-            <th scope="col" className="px-4 py-3">Built</th>
-            <th scope="col" className="px-4 py-3">Last scan</th>
-            <th scope="col" className="px-4 py-3 text-right">Runs in</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((image) => (
-            <tr key={image.id} className="hover:bg-slate-50">
-              <td className="max-w-xs px-4 py-3">
-                <Link href={`/images/${image.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
-                  {image.repository}
-                </Link>
-                <div className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-500">
-                  {image.tags.slice(0, 3).map((tag) => (
-                    <span key={tag} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono">{tag}</span>
-                  ))}
-                  {shortDigest(image.digest) && <span className="font-mono" title={image.digest ?? ""}>@{shortDigest(image.digest)}</span>}
-                  {image.retiredAt && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">retired</span>}
-                </div>
-              </td>
-              <td className="px-4 py-3 text-slate-700">
-                {image.team && image.teamId ? <Link className="hover:underline" href={`/teams/${image.teamId}`}>{image.team}</Link> : <span className="text-slate-400">Unowned</span>}
-              </td>
-              <td className="px-4 py-3"><ScoreBadge grade={image.grade} value={image.score} /></td>
-              <td className="px-4 py-3"><SeverityCounts counts={image} /></td>
-              <td className="px-4 py-3 text-right tabular-nums">{image.fixable}</td>
-              <td className="px-4 py-3 text-slate-700">
-                {image.osName || image.osFamily ? `${image.osFamily ?? ""} ${image.osName ?? ""}`.trim() : <span className="text-slate-400">—</span>}
-                {image.osEndOfLife && <span className="ml-1 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800" title="The OS no longer gets security fixes">EOL</span>}
-              </td>
-              <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={isoDate(image.builtAt)}>{image.builtAt ? timeAgo(image.builtAt, now) : <span className="text-slate-400">unknown</span>}</td>
-              <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={image.lastScannedAt?.toISOString()}>{timeAgo(image.lastScannedAt, now)}</td>
-              <td className="whitespace-nowrap px-3 py-3 text-right tabular-nums text-slate-700">{image.clusters ? plural(image.clusters, "cluster") : "nowhere"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={["Image", "Team", "Score", "Open (C / H / M / L / ?)", { label: "Fixable", align: "right" }, "OS", "Built", "Last scan", { label: "Runs in", align: "right" }]}>
+      {rows.map((image) => (
+        <tr key={image.id} className="hover:bg-slate-50">
+          <td className="max-w-xs px-4 py-3">
+            <Link href={`/images/${image.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
+              {image.repository}
+            </Link>
+            <div className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-500">
+              {image.tags.slice(0, 3).map((tag) => (
+                <span key={tag} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono">{tag}</span>
+              ))}
+              {shortDigest(image.digest) && <span className="font-mono" title={image.digest ?? ""}>@{shortDigest(image.digest)}</span>}
+              {image.retiredAt && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">retired</span>}
+            </div>
+          </td>
+          <td className="px-4 py-3 text-slate-700">
+            {image.team && image.teamId ? <Link className="hover:underline" href={`/teams/${image.teamId}`}>{image.team}</Link> : <span className="text-slate-400">Unowned</span>}
+          </td>
+          <td className="px-4 py-3"><ScoreBadge grade={image.grade} value={image.score} /></td>
+          <td className="px-4 py-3"><SeverityCounts counts={image} /></td>
+          <td className="px-4 py-3 text-right tabular-nums">{image.fixable}</td>
+          <td className="px-4 py-3 text-slate-700">
+            {image.osName || image.osFamily ? `${image.osFamily ?? ""} ${image.osName ?? ""}`.trim() : <span className="text-slate-400">—</span>}
+            {image.osEndOfLife && <span className="ml-1 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800" title="The OS no longer gets security fixes">EOL</span>}
+          </td>
+          <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={isoDate(image.builtAt)}>{image.builtAt ? timeAgo(image.builtAt, now) : <span className="text-slate-400">unknown</span>}</td>
+          <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={image.lastScannedAt?.toISOString()}>{timeAgo(image.lastScannedAt, now)}</td>
+          <td className="whitespace-nowrap px-3 py-3 text-right tabular-nums text-slate-700">{image.clusters ? plural(image.clusters, "cluster") : "nowhere"}</td>
+        </tr>
+      ))}
+        </DataTable>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { ScoreBadge } from "@/components/posture/score-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -21,41 +22,26 @@ export default async function ClustersPage() {
       {clusters.length === 0 ? (
         <EmptyState>No clusters yet. Post a <code>trivy k8s</code>, kube-bench or Falco report with <code>cluster=</code> to see one here.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Cluster</th>
-                <th scope="col" className="px-4 py-3">Score</th>
-                <th scope="col" className="px-4 py-3">Open (C / H / M / L / ?)</th>
-                <th scope="col" className="px-4 py-3">By kind</th>
-                <th scope="col" className="px-4 py-3 text-right">Size</th>
-                <th scope="col" className="px-4 py-3 text-right">Runtime alerts 24 h / 7 d</th>
-                <th scope="col" className="px-4 py-3">Last reports</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {clusters.map((c) => (
-                <tr key={c.id} className="align-top hover:bg-slate-50">
-                  <td className="px-4 py-3">
-                    <Link href={`/clusters/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">{c.name}</Link>
-                    <div className="text-xs text-slate-500">{c.team ? c.team.name : "no owning team"}</div>
-                  </td>
-                  <td className="px-4 py-3"><ScoreBadge grade={c.posture.score.grade} value={c.posture.score.value} score={c.posture.score} /></td>
-                  <td className="px-4 py-3"><SeverityCounts counts={c.posture.findings} /></td>
-                  <td className="px-4 py-3 text-xs text-slate-600">
-                    {Object.entries(c.posture.byKind).map(([kind, n]) => `${n} ${kind}`).join(" · ") || "none open"}
-                  </td>
-                  <td className="px-4 py-3 text-right text-xs text-slate-600">
-                    {c.namespaces} ns · {c.workloads} workloads · {c.images} images
-                  </td>
-                  <td className="px-4 py-3 text-right tabular-nums">{c.alerts24h} / {c.alerts7d}</td>
-                  <td className="px-4 py-3 text-xs"><SourceAge cluster={c} now={now} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Cluster", "Score", "Open (C / H / M / L / ?)", "By kind", { label: "Size", align: "right" }, { label: "Runtime alerts 24 h / 7 d", align: "right" }, "Last reports"]}>
+          {clusters.map((c) => (
+            <tr key={c.id} className="align-top hover:bg-slate-50">
+              <td className="px-4 py-3">
+                <Link href={`/clusters/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">{c.name}</Link>
+                <div className="text-xs text-slate-500">{c.team ? c.team.name : "no owning team"}</div>
+              </td>
+              <td className="px-4 py-3"><ScoreBadge grade={c.posture.score.grade} value={c.posture.score.value} score={c.posture.score} /></td>
+              <td className="px-4 py-3"><SeverityCounts counts={c.posture.findings} /></td>
+              <td className="px-4 py-3 text-xs text-slate-600">
+                {Object.entries(c.posture.byKind).map(([kind, n]) => `${n} ${kind}`).join(" · ") || "none open"}
+              </td>
+              <td className="px-4 py-3 text-right text-xs text-slate-600">
+                {c.namespaces} ns · {c.workloads} workloads · {c.images} images
+              </td>
+              <td className="px-4 py-3 text-right tabular-nums">{c.alerts24h} / {c.alerts7d}</td>
+              <td className="px-4 py-3 text-xs"><SourceAge cluster={c} now={now} /></td>
+            </tr>
+          ))}
+            </DataTable>
       )}
     </>
   );

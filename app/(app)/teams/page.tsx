@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { ScoreBadge } from "@/components/posture/score-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -20,35 +21,22 @@ export default async function TeamsPage() {
       {teams.length === 0 ? (
         <EmptyState>You are in no team yet. An admin adds you to teams in Admin → Users.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Team</th>
-                <th scope="col" className="px-4 py-3">Score</th>
-                <th scope="col" className="px-4 py-3">Open (C / H / M / L / ?)</th>
-                <th scope="col" className="px-4 py-3 text-right">Fixable</th>
-                <th scope="col" className="px-4 py-3">Owns</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {teams.map((t) => (
-                <tr key={t.id} className="hover:bg-slate-50">
-                  <td className="px-4 py-3">
-                    <Link className="font-medium text-slate-900 hover:text-brand-700 hover:underline" href={`/teams/${t.id}`}>{t.name}</Link>
-                    <div className="text-xs text-slate-500">{plural(t.members, "member")}</div>
-                  </td>
-                  <td className="px-4 py-3"><ScoreBadge grade={t.posture.score.grade} value={t.posture.score.value} score={t.posture.score} /></td>
-                  <td className="px-4 py-3"><SeverityCounts counts={t.posture.findings} /></td>
-                  <td className="px-4 py-3 text-right tabular-nums">{t.posture.fixable}</td>
-                  <td className="px-4 py-3 text-xs text-slate-600">
-                    <Link className="hover:underline" href={`/images?team=${t.id}`}>{plural(t.images, "image")}</Link> · {plural(t.clusters, "cluster")} · {plural(t.namespaces, "namespace")}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Team", "Score", "Open (C / H / M / L / ?)", { label: "Fixable", align: "right" }, "Owns"]}>
+          {teams.map((t) => (
+            <tr key={t.id} className="hover:bg-slate-50">
+              <td className="px-4 py-3">
+                <Link className="font-medium text-slate-900 hover:text-brand-700 hover:underline" href={`/teams/${t.id}`}>{t.name}</Link>
+                <div className="text-xs text-slate-500">{plural(t.members, "member")}</div>
+              </td>
+              <td className="px-4 py-3"><ScoreBadge grade={t.posture.score.grade} value={t.posture.score.value} score={t.posture.score} /></td>
+              <td className="px-4 py-3"><SeverityCounts counts={t.posture.findings} /></td>
+              <td className="px-4 py-3 text-right tabular-nums">{t.posture.fixable}</td>
+              <td className="px-4 py-3 text-xs text-slate-600">
+                <Link className="hover:underline" href={`/images?team=${t.id}`}>{plural(t.images, "image")}</Link> · {plural(t.clusters, "cluster")} · {plural(t.namespaces, "namespace")}
+              </td>
+            </tr>
+          ))}
+            </DataTable>
       )}
     </>
   );
