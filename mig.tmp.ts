@@ -1,2 +1,0 @@
-import { migrateDeploy } from "@/lib/startup/migrate";
-await migrateDeploy(process.argv[2]);
