@@ -127,7 +127,9 @@ test("a manager opens their team's pages and none of another team's", async ({ p
 test("pages fit a phone's width", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, await user("security_lead", []), password);
-  for (const url of ["/", "/images", "/clusters", "/teams", "/findings"]) {
+  const image = (await sql<{ id: string }>(`SELECT id FROM "Image" LIMIT 1`))[0].id;
+  const clusterId = (await sql<{ id: string }>(`SELECT id FROM "Cluster" WHERE name = $1`, [cluster]))[0].id;
+  for (const url of ["/", "/images", "/clusters", "/teams", "/findings", "/packages?q=libssl1.1", `/images/${image}`, `/clusters/${clusterId}`]) {
     await page.goto(url);
     await page.waitForLoadState("networkidle");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -24,7 +24,7 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description={seesAll ? "Open findings across the organisation." : "Open findings of your teams."} />
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,20rem)_1fr]">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,20rem)_1fr]">
         <ScoreBreakdown score={o.posture.score} label={seesAll ? "Organisation" : "Your teams'"} />
         <section aria-label="Open findings by severity" className="grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-5">
           {SEVERITIES.map((s) => (
@@ -43,7 +43,7 @@ export default async function OverviewPage() {
         </section>
       </div>
 
-      <div className="mt-6 grid gap-4 xl:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-4 xl:grid-cols-2">
         <Panel title="Worst images">
           {o.worstImages.length === 0 ? (
             <p className="text-sm text-slate-500">No image has open findings.</p>
@@ -61,13 +61,13 @@ export default async function OverviewPage() {
             </ol>
           )}
         </Panel>
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <RankedList title="Worst teams" rows={o.worstTeams} href={(id) => `/teams/${id}`} empty="No teams yet." />
           <RankedList title="Worst clusters" rows={o.worstClusters} href={(id) => `/clusters/${id}`} empty="No clusters yet." />
         </div>
       </div>
 
-      <div className="mt-6 grid gap-4 xl:grid-cols-3">
+      <div className="mt-6 grid grid-cols-1 gap-4 xl:grid-cols-3">
         <Panel title="Practices">
           <ul className="space-y-2 text-sm">
             <Practice label="Images on an end-of-life OS" value={o.practices.endOfLifeImages} href="/images?eosl=1" />

@@ -26,7 +26,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
   return (
     <div className="flex flex-col gap-5">
       <PageHeader title={cluster.name} description={cluster.team ? `Owned by ${cluster.team.name}` : "No owning team"} />
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <ScoreBreakdown score={s.posture.score} label="Cluster" />
         <Panel title="Open findings">
           <SeverityCounts counts={s.posture.findings} />
@@ -76,7 +76,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
         )}
       </Panel>
 
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <Panel title="Misconfigurations by check">
           {cluster.misconfigurations.length === 0 ? (
             <p className="text-sm text-slate-500">No open misconfigurations.</p>

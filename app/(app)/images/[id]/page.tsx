@@ -34,7 +34,7 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
           Retired {timeAgo(image.retiredAt, now)}: it runs nowhere and was not scanned recently, so it no longer counts in posture. A new scan brings it back.
         </p>
       )}
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <ScoreBreakdown score={image.posture.score} label="Image" />
         <Panel title="Open findings">
           <SeverityCounts counts={image.posture.findings} />
@@ -93,7 +93,7 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
         )}
       </Panel>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <FindingList title="Misconfigurations" findings={image.misconfigurations} empty="No open misconfigurations." />
         <FindingList title="Secrets" findings={image.secrets} empty="No secrets found in this image." />
       </div>

@@ -21,7 +21,7 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
   return (
     <div className="flex flex-col gap-5">
       <PageHeader title={team.name} description={`${plural(team.members.length, "member")} · ${plural(team.images, "image")} · ${plural(team.clusters.length, "cluster")} · ${plural(team.namespaces.length, "namespace")}`} />
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <ScoreBreakdown score={team.posture.score} label="Team" />
         <Panel title="Open findings">
           <SeverityCounts counts={team.posture.findings} />
@@ -62,7 +62,7 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
         )}
         <Link className={`mt-2 inline-block text-sm ${link}`} href={`/images?team=${team.id}`}>All {plural(team.images, "image")}</Link>
       </Panel>
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Panel title="Members">
           <ul className="text-sm">
             {team.members.map((m) => (
