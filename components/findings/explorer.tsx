@@ -45,7 +45,7 @@ const columns = [
     cell: (c) => (
       <div className="min-w-0">
         <Link className="font-medium text-brand-700 hover:underline" href={`/findings/${c.row.original.id}`}>{c.getValue()}</Link>
-        <div className="max-w-md truncate text-xs text-slate-500" title={c.row.original.title}>{c.row.original.title}</div>
+        <div className="max-w-[16rem] truncate text-xs text-slate-500" title={c.row.original.title}>{c.row.original.title}</div>
       </div>
     ),
   }),
@@ -55,7 +55,7 @@ const columns = [
       const f = c.row.original;
       if (!f.packageName) return <span className="text-slate-400">—</span>;
       return (
-        <span className="block max-w-56 break-words text-xs">
+        <span className="block max-w-[12rem] break-words text-xs">
           {f.packageName} {f.installedVersion}
           {f.fixedVersion ? <span className="text-emerald-700"> → {f.fixedVersion}</span> : <span className="text-slate-400"> (no fix)</span>}
         </span>
@@ -68,7 +68,7 @@ const columns = [
       const f = c.row.original;
       const where = [f.namespace].filter(Boolean).join(" / ");
       return (
-        <div className="max-w-xs truncate text-xs" title={f.target}>
+        <div className="max-w-[14rem] truncate text-xs" title={f.target}>
           {f.imageId ? <Link className="hover:underline" href={`/images/${f.imageId}`}>{f.target}</Link> : f.target}
           {where && <span className="text-slate-500"> · {where}</span>}
         </div>
@@ -170,13 +170,13 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
               <table className="min-w-full divide-y divide-slate-200 text-sm">
                 <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                   {table.getHeaderGroups().map((g) => (
-                    <tr key={g.id}>{g.headers.map((h) => <th key={h.id} scope="col" className="px-3 py-2">{flexRender(h.column.columnDef.header, h.getContext())}</th>)}</tr>
+                    <tr key={g.id}>{g.headers.map((h) => <th key={h.id} scope="col" className="px-2 py-2">{flexRender(h.column.columnDef.header, h.getContext())}</th>)}</tr>
                   ))}
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {table.getRowModel().rows.map((row) => (
                     <tr key={row.id} className="align-top hover:bg-slate-50">
-                      {row.getVisibleCells().map((cell) => <td key={cell.id} className="px-3 py-2">{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>)}
+                      {row.getVisibleCells().map((cell) => <td key={cell.id} className="px-2 py-2">{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>)}
                     </tr>
                   ))}
                   {rowsQuery.data && rowsQuery.data.rows.length === 0 && (
@@ -258,21 +258,21 @@ function VulnerabilityTable({ query, page, setPage, onPick }: {
       <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm ${query.isFetching ? "opacity-60" : ""}`}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr><th className="px-3 py-2">Severity</th><th className="px-3 py-2">Vulnerability</th><th className="px-3 py-2 text-right">Findings</th><th className="px-3 py-2 text-right">Fixable</th><th className="px-3 py-2 text-right">Images</th><th className="px-3 py-2 text-right">Clusters</th><th className="px-3 py-2 text-right">Teams</th></tr>
+            <tr><th className="px-2 py-2">Severity</th><th className="px-2 py-2">Vulnerability</th><th className="px-2 py-2 text-right">Findings</th><th className="px-2 py-2 text-right">Fixable</th><th className="px-2 py-2 text-right">Images</th><th className="px-2 py-2 text-right">Clusters</th><th className="px-2 py-2 text-right">Teams</th></tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {rows?.map((v) => (
               <tr key={v.vulnerabilityId} className="hover:bg-slate-50">
-                <td className="px-3 py-2"><SeverityBadge severity={v.severity} /></td>
-                <td className="px-3 py-2">
+                <td className="px-2 py-2"><SeverityBadge severity={v.severity} /></td>
+                <td className="px-2 py-2">
                   <button className="font-medium text-brand-700 hover:underline" onClick={() => onPick(v.vulnerabilityId)}>{v.vulnerabilityId}</button>
-                  <div className="max-w-md truncate text-xs text-slate-500">{v.title}</div>
+                  <div className="max-w-[16rem] truncate text-xs text-slate-500" title={v.title ?? ""}>{v.title}</div>
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">{v.findings}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{v.fixable}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{v.images}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{v.clusters}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{v.teams}</td>
+                <td className="px-2 py-2 text-right tabular-nums">{v.findings}</td>
+                <td className="px-2 py-2 text-right tabular-nums">{v.fixable}</td>
+                <td className="px-2 py-2 text-right tabular-nums">{v.images}</td>
+                <td className="px-2 py-2 text-right tabular-nums">{v.clusters}</td>
+                <td className="px-2 py-2 text-right tabular-nums">{v.teams}</td>
               </tr>
             ))}
             {rows && rows.length === 0 && <tr><td colSpan={7} className="p-8 text-center text-slate-500">No open vulnerability matches this filter.</td></tr>}
