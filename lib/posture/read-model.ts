@@ -20,7 +20,8 @@ export interface Posture {
 
 export interface CountRow {
   key: string;
-  kind: FindingKind;
+  /** null for rows summed from ImagePosture (images' findings of every kind) */
+  kind: FindingKind | null;
   severity: Severity;
   fixable: boolean;
   running: boolean;
@@ -37,7 +38,7 @@ export function foldPosture(rows: readonly Omit<CountRow, "key">[]): Posture {
   let fixable = 0;
   for (const r of rows) {
     findings[r.severity] += r.open;
-    byKind[r.kind] = (byKind[r.kind] ?? 0) + r.open;
+    if (r.kind) byKind[r.kind] = (byKind[r.kind] ?? 0) + r.open;
     if (r.fixable) fixable += r.open;
   }
   const total = SEVERITIES.reduce((sum, s) => sum + findings[s], 0);
@@ -88,13 +89,42 @@ export async function countRows(scope: Scope, grouping: Grouping, keys?: readonl
         WHERE c."clusterId" IS NOT NULL AND c.open > 0 AND ${inScope(scope)} ${only(Prisma.sql`c."clusterId"`)}
       ) x GROUP BY 1, 2, 3, 4`;
   }
-  const key = { org: Prisma.sql`''`, image: Prisma.sql`c."imageId"`, team: Prisma.sql`c."teamId"` }[grouping];
-  const imagesOnly = grouping === "image" ? Prisma.sql`AND c."imageId" IS NOT NULL` : Prisma.empty;
+  if (grouping === "org" || grouping === "team") return teamRows(scope, grouping, keys);
+  const key = { image: Prisma.sql`c."imageId"` }[grouping];
+  const imagesOnly = Prisma.sql`AND c."imageId" IS NOT NULL`;
   return db.$queryRaw<CountRow[]>`
     SELECT ${key} AS key, c.kind, c.severity, c.fixable, ${RUNNING} AS running, sum(c.open)::int AS open
     FROM "OpenFindingCount" c ${ACTIVE_JOINS}
-    WHERE ${ACTIVE_ROWS} AND ${inScope(scope)} ${imagesOnly} ${grouping === "org" ? Prisma.empty : only(key)}
+    WHERE ${ACTIVE_ROWS} AND ${inScope(scope)} ${imagesOnly} ${only(key)}
     GROUP BY 1, 2, 3, 4, 5`;
+}
+
+const SEVERITY_COLUMNS = SEVERITIES.map((s) => Prisma.raw(`sum(ip.${s})::int AS ${s}, sum(ip."${s}Fixable")::int AS "${s}Fixable"`));
+const UNPIVOT = Prisma.raw(
+  SEVERITIES.flatMap((s) => [`('${s}'::"Severity", TRUE, img."${s}Fixable")`, `('${s}'::"Severity", FALSE, img.${s} - img."${s}Fixable")`]).join(", "),
+);
+
+/**
+ * Per team (or for the organisation): the images' rows of ImagePosture (one per image, summed
+ * per team and running, then unfolded by severity and fix), plus the count rows of findings that
+ * are not about an image (cluster misconfigurations, CIS, runtime). Image rows carry no kind.
+ */
+async function teamRows(scope: Scope, grouping: "org" | "team", keys?: readonly string[]): Promise<CountRow[]> {
+  const imageKey = grouping === "org" ? Prisma.sql`''` : Prisma.sql`ip."teamId"`;
+  const countKey = grouping === "org" ? Prisma.sql`''` : Prisma.sql`c."teamId"`;
+  const onlyImages = keys && grouping === "team" ? Prisma.sql`AND ip."teamId" = ANY(${[...keys]}::text[])` : Prisma.empty;
+  const onlyCounts = keys && grouping === "team" ? Prisma.sql`AND c."teamId" = ANY(${[...keys]}::text[])` : Prisma.empty;
+  return db.$queryRaw<CountRow[]>`
+    WITH img AS (
+      SELECT ${imageKey} AS key, ip.running, ${Prisma.join(SEVERITY_COLUMNS, ", ")}
+      FROM "ImagePosture" ip WHERE NOT ip.retired AND ${inScope(scope, "ip")} ${onlyImages}
+      GROUP BY 1, 2)
+    SELECT img.key, NULL AS kind, v.severity, v.fixable, img.running, v.n AS open
+    FROM img CROSS JOIN LATERAL (VALUES ${UNPIVOT}) AS v(severity, fixable, n) WHERE v.n > 0
+    UNION ALL
+    SELECT ${countKey}, c.kind, c.severity, c.fixable, TRUE, sum(c.open)::int FROM "OpenFindingCount" c
+    WHERE c."imageId" IS NULL AND c.open > 0 AND ${inScope(scope)} ${onlyCounts}
+    GROUP BY 1, 2, 3, 4`;
 }
 
 export async function postureOf(scope: Scope): Promise<Posture> {
