@@ -14,3 +14,10 @@ export async function filterChoices(scope: Scope): Promise<{ teams: Choice[]; cl
   ]);
   return { teams, clusters };
 }
+
+/** Which of these clusters the viewer may open (a link to any other would answer 404). */
+export async function visibleClusterIds(scope: Scope, ids: readonly string[]): Promise<Set<string>> {
+  if (scope.teamIds === null || ids.length === 0) return new Set(ids);
+  const visible = await db.cluster.findMany({ where: { AND: [{ id: { in: [...ids] } }, clusterFilter(scope)] }, select: { id: true } });
+  return new Set(visible.map((c) => c.id));
+}

@@ -5,7 +5,7 @@ import { NotVisible } from "@/lib/authz/actor";
 import { clusterFilter, teamFilter, type Scope } from "@/lib/authz/policy";
 import { db, Prisma } from "@/lib/db";
 import type { Severity } from "@/lib/findings/model";
-import { lastReports, runtimeAlertsSince, type ClusterSources } from "@/lib/posture/overview";
+import { lastReports, runtimeAlerts, type ClusterSources } from "@/lib/posture/overview";
 import { inScope, NO_POSTURE, posturesOf, type Posture } from "@/lib/posture/read-model";
 import { checkId } from "@/lib/posture/ids";
 
@@ -34,14 +34,8 @@ async function sizes(clusterIds: string[], scope: Scope) {
 export async function listClusters(scope: Scope, now = new Date(), only?: string[]): Promise<ClusterSummary[]> {
   const clusters = await db.cluster.findMany({ where: { ...clusterFilter(scope), ...(only ? { id: { in: only } } : {}) }, orderBy: { name: "asc" }, select: { id: true, name: true, team: { select: { id: true, name: true } } }, take: 1000 });
   const ids = clusters.map((c) => c.id);
-  const [postures, size, day, week, sources] = await Promise.all([
-    posturesOf(scope, "cluster", ids),
-    sizes(ids, scope),
-    runtimeAlertsSince(scope, ids, new Date(now.getTime() - DAY)),
-    runtimeAlertsSince(scope, ids, new Date(now.getTime() - 7 * DAY)),
-    lastReports(ids),
-  ]);
-  const count = (list: { clusterId: string; alerts: number }[], id: string) => list.find((a) => a.clusterId === id)?.alerts ?? 0;
+  const [postures, size, alerts, sources] = await Promise.all([posturesOf(scope, "cluster", ids), sizes(ids, scope), runtimeAlerts(scope, ids, now), lastReports(ids)]);
+  const alertsOf = (id: string) => alerts.find((a) => a.clusterId === id) ?? { day: 0, week: 0 };
   return clusters.map((c) => ({
     ...c,
     ...(sources.find((s) => s.id === c.id) ?? { lastTrivy: null, lastKubeBench: null, lastFalco: null }),
@@ -49,8 +43,8 @@ export async function listClusters(scope: Scope, now = new Date(), only?: string
     namespaces: size.get(c.id)?.namespaces ?? 0,
     workloads: size.get(c.id)?.workloads ?? 0,
     images: size.get(c.id)?.images ?? 0,
-    alerts24h: count(day, c.id),
-    alerts7d: count(week, c.id),
+    alerts24h: alertsOf(c.id).day,
+    alerts7d: alertsOf(c.id).week,
   }));
 }
 

@@ -54,7 +54,6 @@ function worst(postures: Map<string, Posture>, names: { id: string; name: string
 
 export async function loadOverview(scope: Scope, now = new Date()): Promise<Overview> {
   const staleBefore = new Date(now.getTime() - env().posture.staleAfterDays * DAY);
-  const dayAgo = new Date(now.getTime() - DAY);
   const [teamRows, unique, worstImages, clusterPostures, teams, clusters] = await Promise.all([
     // By team, once: the organisation's (or the viewer's teams') posture is all of these rows.
     countRows(scope, "team"),
@@ -69,11 +68,14 @@ export async function loadOverview(scope: Scope, now = new Date()): Promise<Over
   const clusterIds = clusters.map((c) => c.id);
   const names = new Map(clusters.map((c) => [c.id, c.name]));
   const [alerts, sources, practices] = await Promise.all([
-    runtimeAlertsSince(scope, clusterIds, dayAgo),
+    runtimeAlerts(scope, clusterIds, now),
     lastReports(clusterIds),
     practiceCounts(scope, clusterIds, staleBefore),
   ]);
-  const runtimeAlerts24h = alerts.map((a) => ({ ...a, name: names.get(a.clusterId) ?? a.clusterId })).sort((a, b) => b.alerts - a.alerts);
+  const runtimeAlerts24h = alerts
+    .filter((a) => a.day > 0)
+    .map((a) => ({ clusterId: a.clusterId, alerts: a.day, name: names.get(a.clusterId) ?? a.clusterId }))
+    .sort((a, b) => b.alerts - a.alerts);
   const staleClusters = sources
     .map((s) => ({ ...s, name: names.get(s.id) ?? s.id }))
     .filter((s) => !s.lastTrivy || s.lastTrivy < staleBefore || !s.lastKubeBench || s.lastKubeBench < staleBefore);
@@ -100,13 +102,13 @@ export async function loadOverview(scope: Scope, now = new Date()): Promise<Over
   };
 }
 
-/** Runtime alerts (Falco events) per cluster since a time; a scoped viewer counts those of their teams' findings. */
-export async function runtimeAlertsSince(scope: Scope, clusterIds: string[], since: Date): Promise<{ clusterId: string; alerts: number }[]> {
+/** Runtime alerts (Falco events) per cluster in the last 24 h and 7 days; a scoped viewer counts those of their teams' findings. */
+export async function runtimeAlerts(scope: Scope, clusterIds: string[], now: Date): Promise<{ clusterId: string; day: number; week: number }[]> {
   if (clusterIds.length === 0) return [];
-  return db.$queryRaw<{ clusterId: string; alerts: number }[]>`
-    SELECT e."clusterId", count(*)::int AS alerts FROM "RuntimeEvent" e
-    LEFT JOIN "Finding" f ON f.id = e."findingId"
-    WHERE e."clusterId" = ANY(${clusterIds}::text[]) AND e."occurredAt" >= ${since} AND ${inScope(scope, "f")}
+  return db.$queryRaw<{ clusterId: string; day: number; week: number }[]>`
+    SELECT e."clusterId", count(*) FILTER (WHERE e."occurredAt" >= ${new Date(now.getTime() - DAY)})::int AS day, count(*)::int AS week
+    FROM "RuntimeEvent" e LEFT JOIN "Finding" f ON f.id = e."findingId"
+    WHERE e."clusterId" = ANY(${clusterIds}::text[]) AND e."occurredAt" >= ${new Date(now.getTime() - 7 * DAY)} AND ${inScope(scope, "f")}
     GROUP BY 1`;
 }
 

@@ -6,7 +6,7 @@ import { requireViewer } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { searchPackage } from "@/lib/findings/package-search";
 import { parsePackageQuery } from "@/lib/findings/version-range";
-import { filterChoices } from "@/lib/posture/choices";
+import { visibleClusterIds } from "@/lib/posture/choices";
 
 export const metadata: Metadata = { title: "Package search" };
 
@@ -17,8 +17,8 @@ export default async function PackagesPage({ searchParams }: { searchParams: Pro
   const scope = scopeOfViewer(viewer);
   const q = typeof (await searchParams).q === "string" ? ((await searchParams).q as string).slice(0, 300) : "";
   const parsed = q ? parsePackageQuery(q) : null;
-  const [result, choices] = await Promise.all([parsed ? searchPackage(scope, parsed) : Promise.resolve(null), filterChoices(scope)]);
-  const visibleClusters = new Set(choices.clusters.map((c) => c.id));
+  const result = parsed ? await searchPackage(scope, parsed) : null;
+  const visibleClusters = await visibleClusterIds(scope, result?.hits.flatMap((h) => h.runsIn.map((r) => r.clusterId)) ?? []);
   return (
     <>
       <PageHeader title="Package search" description="Which images contain a package, in which versions, where they run and who owns them." />

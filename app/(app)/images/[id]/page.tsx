@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { imageDetail } from "@/lib/posture/details";
-import { filterChoices } from "@/lib/posture/choices";
+import { visibleClusterIds } from "@/lib/posture/choices";
 import { isoDate, plural, shortDigest, timeAgo } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Image" };
@@ -19,8 +19,8 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
   const scope = scopeOfViewer(viewer);
   const search = (await searchParams).pkg;
   const packageSearch = typeof search === "string" ? search : undefined;
-  const [image, choices] = await Promise.all([visibleOr404(imageDetail(scope, (await params).id, { packageSearch })), filterChoices(scope)]);
-  const visibleClusters = new Set(choices.clusters.map((c) => c.id));
+  const image = await visibleOr404(imageDetail(scope, (await params).id, { packageSearch }));
+  const visibleClusters = await visibleClusterIds(scope, image.workloads.map((w) => w.workload.namespace.cluster.id));
   const now = new Date();
   const os = image.osName ? `${image.osFamily ?? ""} ${image.osName}`.trim() : null;
   return (
