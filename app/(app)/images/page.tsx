@@ -16,14 +16,16 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
   const scope = scopeOfViewer(viewer);
   const query = imageListQuerySchema.parse(await searchParams);
   const [{ rows, total }, choices] = await Promise.all([listImages(scope, query), filterChoices(scope)]);
-  const filtered = Object.entries(query).some(([k, v]) => !["page", "sort", "state"].includes(k) && v !== undefined);
+  const filters = Object.entries(query).filter(([k, v]) => !["page", "sort", "state"].includes(k) && v !== undefined).map(([k]) => k);
   const params = Object.fromEntries(Object.entries(query).filter(([k]) => k !== "page").map(([k, v]) => [k, v === true ? "1" : v === undefined ? undefined : String(v)]));
   return (
     <>
       <PageHeader title="Images" description="Every scanned image with its score, open findings, owning team and where it runs." />
       <ImageFilters query={query} teams={choices.teams} clusters={choices.clusters} />
       {rows.length === 0 ? (
-        <EmptyState>{filtered ? "No image matches these filters." : "No images yet. Post a scanner report to /api/v1/scans to see it here."}</EmptyState>
+        <EmptyState>{filters.length === 0
+            ? "No images yet. Post a scanner report to /api/v1/scans to see it here."
+            : filters.length === 1 && filters[0] === "q" ? "No image matches this search." : "No image matches these filters."}</EmptyState>
       ) : (
         <ImageTable rows={rows} now={new Date()} />
       )}
