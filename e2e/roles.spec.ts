@@ -48,7 +48,7 @@ for (const journey of JOURNEYS) {
     await page.goto(`/images?q=${encodeURIComponent(repo(mine))}`);
     await page.getByRole("link", { name: repo(mine) }).click();
     await expect(page.getByRole("heading", { name: repo(mine) })).toBeVisible();
-    await expect(page.getByText(`Owned by ${mine}`)).toBeVisible();
+    await expect(page.getByRole("region", { name: "Open findings" }).getByRole("link", { name: mine, exact: true })).toBeVisible();
     await page.screenshot({ path: `test-results/screenshots/role-${journey.role}-image.png`, fullPage: true });
 
     if (journey.adminTabs) {

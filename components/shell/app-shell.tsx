@@ -24,8 +24,7 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
           <span className="text-lg font-semibold text-white">Portcullis</span>
         </div>
         <SidebarNav links={links} />
-        <form action={signOutAction} className="flex items-center justify-between gap-2 px-2 text-xs text-slate-300 md:hidden">
-          <span className="truncate">{viewer.name}</span>
+        <form action={signOutAction} className="flex justify-end px-2 text-xs md:hidden">
           <button type="submit" className="rounded-md border border-ink-800 px-2 py-1 text-slate-200">Sign out</button>
         </form>
         <div className="mt-auto hidden flex-col gap-3 border-t border-ink-800 px-2 pt-4 md:flex">
