@@ -35,6 +35,7 @@ const PAGES: Record<string, PageRule | ScopedRule> = {
   "/findings": EVERYONE,
   "/findings/[id]": SCOPED,
   "/packages": EVERYONE,
+  "/repositories": EVERYONE,
   "/help/score": EVERYONE,
   "/fixes": EVERYONE,
   "/reports": EVERYONE,

@@ -11,6 +11,7 @@ export const explorerParsers = {
   cluster: parseAsString,
   namespace: parseAsString,
   image: parseAsString,
+  target: parseAsString,
   fixable: parseAsString,
   tool: parseAsString,
   rule: parseAsString,

@@ -127,13 +127,14 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
           <input type="checkbox" checked={state.fixable === "1"} onChange={(e) => set({ fixable: e.target.checked ? "1" : null })} className="h-4 w-4" />
           Fixable only {facets?.fixable !== null && facets?.fixable !== undefined && <span className="text-slate-500">({facets.fixable.toLocaleString("en")})</span>}
         </label>
-        {(state.rule || state.vuln || state.image || state.namespace) && (
+        {(state.rule || state.vuln || state.image || state.namespace || state.target) && (
           <div className="rounded-md bg-slate-100 p-2 text-xs text-slate-700">
             {state.rule && <div>Rule: {state.rule}</div>}
             {state.vuln && <div>Vulnerability: {state.vuln}</div>}
             {state.image && <div>One image</div>}
             {state.namespace && <div>One namespace</div>}
-            <button className="mt-1 text-brand-700 hover:underline" onClick={() => set({ rule: null, vuln: null, image: null, namespace: null })}>Clear these</button>
+            {state.target && <div>Target: {state.target.replace(/^artifact:/, "")}</div>}
+            <button className="mt-1 text-brand-700 hover:underline" onClick={() => set({ rule: null, vuln: null, image: null, namespace: null, target: null })}>Clear these</button>
           </div>
         )}
         <Link href="/findings" className="block text-brand-700 hover:underline">Reset all filters</Link>

@@ -11,6 +11,7 @@ export interface NavLink {
 export const NAV_LINKS: readonly NavLink[] = [
   { href: "/", label: "Overview" },
   { href: "/images", label: "Images" },
+  { href: "/repositories", label: "Repositories" },
   { href: "/clusters", label: "Clusters" },
   { href: "/teams", label: "Teams" },
   { href: "/findings", label: "Findings" },

@@ -30,6 +30,8 @@ export const findingQuerySchema = z.object({
   cluster: id.optional().catch(undefined),
   namespace: id.optional().catch(undefined),
   image: id.optional().catch(undefined),
+  /** one target by its key ("artifact:github.com/acme/shop", "image:…") */
+  target: z.string().max(600).optional().catch(undefined),
   fixable: z.enum(["1", "true"]).transform(() => true).optional().catch(undefined),
   tool: z.string().regex(/^[a-z0-9-]{1,40}$/).optional().catch(undefined),
   rule: z
@@ -100,6 +102,7 @@ export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
   if (query.team) where.push(Prisma.sql`f."teamId" = ${query.team}`);
   if (query.namespace) where.push(Prisma.sql`f."namespaceId" = ${query.namespace}`);
   if (query.image) where.push(Prisma.sql`f."imageId" = ${query.image}`);
+  if (query.target) where.push(Prisma.sql`f."targetKey" = ${query.target}`);
   if (query.fixable) where.push(Prisma.sql`f.fixable`);
   if (query.tool) where.push(Prisma.sql`${query.tool} = ANY(f."reportedBy")`);
   if (query.rule?.length) where.push(Prisma.sql`f."ruleId" = ANY(${query.rule}::text[])`);
@@ -188,7 +191,7 @@ function isOpenOnly(query: FindingQuery): boolean {
 
 /** Facets the read model can answer: the open statuses, and filters it has columns for. */
 function readModelAnswers(query: FindingQuery): boolean {
-  return isOpenOnly(query) && !query.q && !query.tool && !query.rule?.length && !query.vuln && !query.cluster && !query.namespace;
+  return isOpenOnly(query) && !query.target && !query.q && !query.tool && !query.rule?.length && !query.vuln && !query.cluster && !query.namespace;
 }
 
 export async function findingFacets(scope: Scope, query: FindingQuery): Promise<Facets> {

@@ -16,6 +16,7 @@ import { groupByVulnerability, whereItRuns } from "@/lib/findings/by-vulnerabili
 import { findingPages } from "@/lib/findings/export";
 import { searchPackage } from "@/lib/findings/package-search";
 import { clusterDetail, listClusters } from "@/lib/posture/clusters";
+import { listRepositories } from "@/lib/posture/repositories";
 import { resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
 
@@ -145,5 +146,18 @@ describe.each(["engineer", "manager"] as const)("the explorer, exports and searc
     expect((await listClusters(scope())).map((c) => c.id)).toEqual([payments.clusterId]);
     expect((await listTeams(scope())).map((t) => t.name)).toEqual(["Payments"]);
     expect((await listTeams(all)).map((t) => t.name)).toEqual(["Payments", "Storefront"]);
+  });
+});
+
+describe("repositories and filesystems", () => {
+  it("are listed for their team only, with their findings", async () => {
+    const result = await ingestReport({ body: fixtureText("trivy/trivy_secrets.json"), context: { format: "auto", team: "Payments" } });
+    expect(result.findings.new).toBeGreaterThan(0);
+    const mine = await listRepositories(scopeOfViewer({ role: "engineer", teamIds: [payments.teamId] }));
+    expect(mine.map((r) => r.team)).toEqual(["Payments"]);
+    expect(mine[0].posture.total).toBe(result.findings.new);
+    expect(await listRepositories(scopeOfViewer({ role: "engineer", teamIds: [storefront.teamId] }))).toEqual([]);
+    const { rows } = await findFindings(scopeOfViewer({ role: "engineer", teamIds: [payments.teamId] }), findingQuerySchema.parse({ target: mine[0].targetKey }));
+    expect(rows.length).toBe(result.findings.new);
   });
 });

@@ -27,3 +27,6 @@ CREATE INDEX "ImagePosture_teamId_score_idx" ON "ImagePosture"("teamId", "score"
 
 -- AddForeignKey
 ALTER TABLE "ImagePosture" ADD CONSTRAINT "ImagePosture_imageId_fkey" FOREIGN KEY ("imageId") REFERENCES "Image"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The repositories page: the newest scan of each repository or filesystem target
+CREATE INDEX "Scan_artifact_idx" ON "Scan" ("targetKey", "receivedAt" DESC) WHERE "targetKind" = 'artifact';
