@@ -2,7 +2,7 @@
 // each source) and one cluster's namespaces → workloads → images, misconfigurations, CIS results
 // and runtime alerts. Counts come from the read model; detail reads are bounded by one cluster.
 import { NotVisible } from "@/lib/authz/actor";
-import { clusterFilter, teamFilter, type Scope } from "@/lib/authz/policy";
+import { clusterFilter, type Scope } from "@/lib/authz/policy";
 import { db, Prisma } from "@/lib/db";
 import type { Severity } from "@/lib/findings/model";
 import { lastReports, runtimeAlerts, type ClusterSources } from "@/lib/posture/overview";
@@ -78,48 +78,78 @@ export interface RuntimeFilter {
 
 export async function clusterDetail(scope: Scope, id: string, runtime: RuntimeFilter = {}, now = new Date()) {
   checkId(id, "Cluster");
-  const cluster = await db.cluster.findFirst({ where: { id, ...clusterFilter(scope) }, select: { id: true, name: true, createdAt: true, team: { select: { id: true, name: true } } } });
-  if (!cluster) throw new NotVisible("Cluster");
+  // The list's row of this one cluster is also the visibility check (the same filter).
   const [summary] = await listClusters(scope, now, [id]);
-  const namespaces = await db.namespace.findMany({
-    where: { clusterId: id, ...teamFilter(scope) },
-    orderBy: { name: "asc" },
-    take: 500,
-    select: {
-      id: true, name: true, team: { select: { id: true, name: true } },
-      workloads: {
-        orderBy: [{ kind: "asc" }, { name: "asc" }],
-        take: 500,
-        select: { id: true, kind: true, name: true, images: { select: { image: { select: { id: true, tags: true, teamId: true, team: { select: { name: true } }, repository: { select: { name: true } } } } } } },
-      },
-    },
-  });
-  const imageIds = [...new Set(namespaces.flatMap((n) => n.workloads.flatMap((w) => w.images.map((i) => i.image.id))))];
-  const [imagePostures, misconfigurations, cis, alerts] = await Promise.all([
-    posturesOf(scope, "image", imageIds),
+  if (!summary) throw new NotVisible("Cluster");
+  const [placed, misconfigurations, cis, alerts] = await Promise.all([
+    placedImages(scope, id),
     misconfigurationGroups(scope, id),
     cisResults(scope, id),
     runtimeTimeline(scope, id, runtime, new Date(now.getTime() - 7 * DAY)),
   ]);
-  const tree: NamespaceView[] = namespaces.map((n) => ({
-    id: n.id,
-    name: n.name,
-    team: n.team,
-    workloads: n.workloads.map((w) => ({
-      id: w.id,
-      kind: w.kind,
-      name: w.name,
-      images: w.images.map(({ image }) => ({
-        imageId: image.id,
-        repository: image.repository.name,
-        tag: image.tags[0] ?? null,
-        teamId: image.teamId,
-        team: image.team?.name ?? null,
-        posture: imagePostures.get(image.id) ?? NO_POSTURE,
-      })),
-    })),
-  }));
-  return { ...cluster, summary, namespaces: tree, misconfigurations, cis, alerts };
+  const imagePostures = await posturesOf(scope, "image", [...new Set(placed.flatMap((p) => (p.imageId ? [p.imageId] : [])))]);
+  return { id: summary.id, name: summary.name, team: summary.team, summary, namespaces: namespaceTree(placed, imagePostures), misconfigurations, cis, alerts };
+}
+
+interface PlacedRow {
+  namespaceId: string;
+  namespace: string;
+  namespaceTeamId: string | null;
+  namespaceTeam: string | null;
+  workloadId: string | null;
+  kind: string | null;
+  workload: string | null;
+  imageId: string | null;
+  repository: string | null;
+  tag: string | null;
+  imageTeamId: string | null;
+  imageTeam: string | null;
+}
+
+/** Namespaces → workloads → images of one cluster in one query (the viewer's namespaces only). */
+async function placedImages(scope: Scope, clusterId: string): Promise<PlacedRow[]> {
+  return db.$queryRaw<PlacedRow[]>`
+    SELECT n.id AS "namespaceId", n.name AS namespace, n."teamId" AS "namespaceTeamId", nt.name AS "namespaceTeam",
+      w.id AS "workloadId", w.kind, w.name AS workload, i.id AS "imageId", r.name AS repository, i.tags[1] AS tag,
+      i."teamId" AS "imageTeamId", it.name AS "imageTeam"
+    FROM "Namespace" n
+    LEFT JOIN "Team" nt ON nt.id = n."teamId"
+    LEFT JOIN "Workload" w ON w."namespaceId" = n.id
+    LEFT JOIN "WorkloadImage" wi ON wi."workloadId" = w.id
+    LEFT JOIN "Image" i ON i.id = wi."imageId"
+    LEFT JOIN "ImageRepository" r ON r.id = i."repositoryId"
+    LEFT JOIN "Team" it ON it.id = i."teamId"
+    WHERE n."clusterId" = ${clusterId} AND ${inScope(scope, "n")}
+    ORDER BY n.name, w.kind, w.name, r.name
+    LIMIT 5000`;
+}
+
+function namespaceTree(rows: PlacedRow[], postures: Map<string, Posture>): NamespaceView[] {
+  const namespaces = new Map<string, NamespaceView>();
+  for (const row of rows) {
+    let ns = namespaces.get(row.namespaceId);
+    if (!ns) {
+      ns = { id: row.namespaceId, name: row.namespace, team: row.namespaceTeamId ? { id: row.namespaceTeamId, name: row.namespaceTeam ?? "" } : null, workloads: [] };
+      namespaces.set(row.namespaceId, ns);
+    }
+    if (!row.workloadId) continue;
+    let workload = ns.workloads.find((w) => w.id === row.workloadId);
+    if (!workload) {
+      workload = { id: row.workloadId, kind: row.kind ?? "", name: row.workload ?? "", images: [] };
+      ns.workloads.push(workload);
+    }
+    if (row.imageId) {
+      workload.images.push({
+        imageId: row.imageId,
+        repository: row.repository ?? "",
+        tag: row.tag,
+        teamId: row.imageTeamId,
+        team: row.imageTeam,
+        posture: postures.get(row.imageId) ?? NO_POSTURE,
+      });
+    }
+  }
+  return [...namespaces.values()];
 }
 
 const OPEN = Prisma.sql`f.status IN ('open', 'in_progress')`;

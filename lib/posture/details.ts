@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { checkId } from "@/lib/posture/ids";
 import type { Severity } from "@/lib/findings/model";
 import { compareVersions } from "@/lib/findings/version-range";
-import { NO_POSTURE, posturesOf } from "@/lib/posture/read-model";
+import { inScope, NO_POSTURE, posturesOf } from "@/lib/posture/read-model";
 
 const OPEN = { status: { in: ["open" as const, "in_progress" as const] } };
 
@@ -16,6 +16,23 @@ const findingRow = { id: true, title: true, ruleId: true, severity: true, status
 function highestFix(versions: string[]): string | null {
   const all = versions.flatMap((v) => v.split(/,\s*/)).filter(Boolean);
   return all.length ? all.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b)) : null;
+}
+
+interface ImageRow {
+  id: string;
+  digest: string | null;
+  tags: string[];
+  osName: string | null;
+  osFamily: string | null;
+  osEndOfLife: boolean;
+  builtAt: Date | null;
+  firstSeenAt: Date;
+  lastScannedAt: Date | null;
+  retiredAt: Date | null;
+  repository: string;
+  teamId: string | null;
+  team: string | null;
+  packageCount: number;
 }
 
 export interface PackageFix {
@@ -34,19 +51,21 @@ export interface PackageFix {
  */
 export async function imageDetail(scope: Scope, id: string, options: { packageSearch?: string } = {}) {
   checkId(id, "Image");
-  const image = await db.image.findFirst({
-    where: { id, ...teamFilter(scope) },
-    select: {
-      id: true, digest: true, tags: true, osName: true, osFamily: true, osEndOfLife: true, builtAt: true, firstSeenAt: true, lastScannedAt: true, retiredAt: true,
-      repository: { select: { name: true } },
-      team: { select: { id: true, name: true } },
-      workloads: { select: { lastSeenAt: true, workload: { select: { kind: true, name: true, namespace: { select: { name: true, cluster: { select: { id: true, name: true } } } } } } } },
-      _count: { select: { packages: true } },
-    },
-  });
-  if (!image) throw new NotVisible("Image");
+  // One query for the image, its repository, team and inventory size (the visibility check too).
+  const [row] = await db.$queryRaw<ImageRow[]>`
+    SELECT i.id, i.digest, i.tags, i."osName", i."osFamily", i."osEndOfLife", i."builtAt", i."firstSeenAt", i."lastScannedAt", i."retiredAt",
+      r.name AS repository, t.id AS "teamId", t.name AS team,
+      (SELECT count(*)::int FROM "ImagePackage" p WHERE p."imageId" = i.id) AS "packageCount"
+    FROM "Image" i JOIN "ImageRepository" r ON r.id = i."repositoryId" LEFT JOIN "Team" t ON t.id = i."teamId"
+    WHERE i.id = ${id} AND ${inScope(scope, "i")}`;
+  if (!row) throw new NotVisible("Image");
+  const { repository, teamId, team, ...image } = row;
   const search = options.packageSearch?.trim().slice(0, 100);
-  const [postures, unique, byPackage, others, history, packages] = await Promise.all([
+  const [workloads, postures, unique, byPackage, others, history, packages] = await Promise.all([
+    db.$queryRaw<{ lastSeenAt: Date; kind: string; name: string; namespace: string; clusterId: string; cluster: string }[]>`
+      SELECT wi."lastSeenAt", w.kind, w.name, n.name AS namespace, c.id AS "clusterId", c.name AS cluster
+      FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" n ON n.id = w."namespaceId" JOIN "Cluster" c ON c.id = n."clusterId"
+      WHERE wi."imageId" = ${id} ORDER BY c.name, n.name, w.kind, w.name LIMIT 500`,
     posturesOf(scope, "image", [id]),
     db.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT "vulnerabilityId")::int AS n FROM "Finding" WHERE "imageId" = ${id} AND status IN ('open', 'in_progress') AND "vulnerabilityId" IS NOT NULL`,
     db.$queryRaw<(Omit<PackageFix, "fixedVersion"> & { fixedVersions: string[] })[]>`
@@ -70,6 +89,9 @@ export async function imageDetail(scope: Scope, id: string, options: { packageSe
   ]);
   return {
     ...image,
+    repository: { name: repository },
+    team: teamId ? { id: teamId, name: team ?? "" } : null,
+    workloads: workloads.map((w) => ({ lastSeenAt: w.lastSeenAt, workload: { kind: w.kind, name: w.name, namespace: { name: w.namespace, cluster: { id: w.clusterId, name: w.cluster } } } })),
     posture: postures.get(id) ?? NO_POSTURE,
     uniqueVulnerabilities: unique[0]?.n ?? 0,
     byPackage: byPackage.map(({ fixedVersions, ...p }) => ({ ...p, fixedVersion: highestFix(fixedVersions) })),
@@ -77,7 +99,6 @@ export async function imageDetail(scope: Scope, id: string, options: { packageSe
     secrets: others.filter((f) => f.kind === "secret"),
     history,
     packages,
-    packageCount: image._count.packages,
   };
 }
 
