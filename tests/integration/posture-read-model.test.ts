@@ -18,15 +18,20 @@ const IMAGES = ["trivy_alpine-310.json", "trivy_debian-buster.json", "trivy_ubun
 const TEAMS = ["Payments", "Storefront"];
 
 /** An image report with some of its vulnerabilities left out (as a newer scan after fixes). */
-function imageReport(name: string, keep: number): string {
-  const report = fixtureJson<{ Results?: { Vulnerabilities?: unknown[] | null }[]; CreatedAt: string }>(`trivy/${name}`);
-  for (const result of report.Results ?? []) if (result.Vulnerabilities) result.Vulnerabilities = result.Vulnerabilities.filter((_, i) => i % 4 < keep);
+function imageReport(name: string, keep: number, escalate = false): string {
+  const report = fixtureJson<{ Results?: { Vulnerabilities?: { Severity?: string; FixedVersion?: string }[] | null }[]; CreatedAt: string }>(`trivy/${name}`);
+  for (const result of report.Results ?? []) {
+    if (!result.Vulnerabilities) continue;
+    result.Vulnerabilities = result.Vulnerabilities.filter((_, i) => i % 4 < keep);
+    // A rescan that rates the same vulnerabilities differently (and knows no fix any more).
+    if (escalate) for (const v of result.Vulnerabilities) Object.assign(v, { Severity: "CRITICAL", FixedVersion: "" });
+  }
   report.CreatedAt = `${new Date().toISOString()}-${Math.random()}`;
   return JSON.stringify(report);
 }
 
 type Step =
-  | { kind: "scan"; image: number; keep: number; team: number; workload: boolean }
+  | { kind: "scan"; image: number; keep: number; team: number; workload: boolean; escalate?: boolean }
   | { kind: "cluster" }
   | { kind: "bench" }
   | { kind: "runtime" }
@@ -38,7 +43,7 @@ type Step =
   | { kind: "delete-image"; pick: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("scan" as const), image: fc.nat(IMAGES.length - 1), keep: fc.integer({ min: 0, max: 4 }), team: fc.nat(1), workload: fc.boolean() }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("scan" as const), image: fc.nat(IMAGES.length - 1), keep: fc.integer({ min: 0, max: 4 }), team: fc.nat(1), workload: fc.boolean(), escalate: fc.boolean() }) },
   fc.constant({ kind: "cluster" as const }),
   fc.constant({ kind: "bench" as const }),
   fc.constant({ kind: "runtime" as const }),
@@ -59,7 +64,7 @@ async function apply(s: Step, teams: string[]): Promise<void> {
   switch (s.kind) {
     case "scan": {
       const context = { format: "auto" as const, team: TEAMS[s.team], ...(s.workload ? { cluster: "prod", namespace: TEAMS[s.team].toLowerCase(), workload: "deployment/api" } : {}) };
-      await ingestReport({ body: imageReport(IMAGES[s.image], s.keep), context });
+      await ingestReport({ body: imageReport(IMAGES[s.image], s.keep, s.escalate), context });
       return;
     }
     case "cluster":
@@ -145,6 +150,7 @@ const EVERY_STEP: Step[] = [
   { kind: "bench" },
   { kind: "runtime" },
   { kind: "scan", image: 0, keep: 2, team: 0, workload: true },
+  { kind: "scan", image: 0, keep: 2, team: 1, workload: true, escalate: true },
   { kind: "triage", status: "in_progress", pick: 1 },
   { kind: "triage", status: "false_positive", pick: 2 },
   { kind: "severity", pick: 0 },
