@@ -16,7 +16,7 @@ export const explorerParsers = {
   tool: parseAsString,
   rule: parseAsString,
   vuln: parseAsString.withOptions({ shallow: false }),
-  sort: parseAsStringLiteral(["severity", "last_seen", "first_seen"] as const),
+  sort: parseAsStringLiteral(["severity", "first_seen"] as const),
   after: parseAsString,
   group: parseAsStringLiteral(["vulnerability"] as const),
   page: parseAsString,

@@ -154,7 +154,6 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
             {!grouped && (
               <select aria-label="Sort" value={state.sort ?? "severity"} onChange={(e) => set({ sort: e.target.value === "severity" ? null : (e.target.value as ExplorerState["sort"]) })} className="rounded-md border border-slate-300 bg-white px-2 py-1">
                 <option value="severity">Most severe first</option>
-                <option value="last_seen">Last seen</option>
                 <option value="first_seen">Newest first</option>
               </select>
             )}

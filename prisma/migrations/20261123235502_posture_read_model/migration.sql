@@ -98,5 +98,4 @@ CREATE INDEX "ImagePackage_name_idx" ON "ImagePackage"("name");
 -- The explorer's orders over open findings (keyset pages read the index in order, never sort)
 CREATE INDEX "Finding_open_severity_idx" ON "Finding" (severity, id) WHERE status IN ('open', 'in_progress');
 CREATE INDEX "Finding_open_team_severity_idx" ON "Finding" ("teamId", severity, id) WHERE status IN ('open', 'in_progress');
-CREATE INDEX "Finding_open_last_seen_idx" ON "Finding" ("lastSeenAt" DESC, id) WHERE status IN ('open', 'in_progress');
 CREATE INDEX "Finding_open_first_seen_idx" ON "Finding" ("firstSeenAt" DESC, id) WHERE status IN ('open', 'in_progress');
