@@ -1,12 +1,9 @@
 import Link from "next/link";
 import { ScoreBadge } from "@/components/posture/score-badge";
-import { describeLine, type Score } from "@/lib/posture/score";
+import { describeLine, formatCost, type Score } from "@/lib/posture/score";
 
 const SHOWN = 8;
 
-function cost(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
-}
 
 /** The score with what it is made of, line by line, and a link to how it is computed. */
 export function ScoreBreakdown({ score, label }: { score: Score; label: string }) {
@@ -26,19 +23,19 @@ export function ScoreBreakdown({ score, label }: { score: Score; label: string }
           {score.lines.slice(0, SHOWN).map((line) => (
             <li key={`${line.severity}-${line.fixable}-${line.running}`} className="flex justify-between gap-4">
               <span className="text-slate-700">{describeLine(line)}</span>
-              <span className="tabular-nums text-slate-500">−{cost(line.cost)}</span>
+              <span className="tabular-nums text-slate-500">−{formatCost(line.cost)}</span>
             </li>
           ))}
           {score.lines.length > SHOWN && (
             <li className="flex justify-between gap-4 text-slate-500">
               <span>{score.lines.length - SHOWN} more kinds of finding</span>
-              <span className="tabular-nums">−{cost(score.lines.slice(SHOWN).reduce((sum, l) => sum + l.cost, 0))}</span>
+              <span className="tabular-nums">−{formatCost(score.lines.slice(SHOWN).reduce((sum, l) => sum + l.cost, 0))}</span>
             </li>
           )}
           {score.capped.map((c) => (
             <li key={c.severity} className="flex justify-between gap-4 text-slate-500">
               <span>{c.severity} costs at most</span>
-              <span className="tabular-nums">−{cost(c.cost)}</span>
+              <span className="tabular-nums">−{formatCost(c.cost)}</span>
             </li>
           ))}
         </ul>

@@ -2,8 +2,6 @@
 import type { Scope } from "@/lib/authz/policy";
 import { findFindings, type FindingQuery, type FindingRow } from "@/lib/findings/explore";
 
-export { findingQuerySchema } from "@/lib/findings/explore";
-
 const BATCH = 2000;
 
 export async function* findingPages(scope: Scope, query: FindingQuery): AsyncGenerator<FindingRow[]> {

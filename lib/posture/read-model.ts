@@ -90,12 +90,12 @@ export async function countRows(scope: Scope, grouping: Grouping, keys?: readonl
       ) x GROUP BY 1, 2, 3, 4`;
   }
   if (grouping === "org" || grouping === "team") return teamRows(scope, grouping, keys);
-  const key = { image: Prisma.sql`c."imageId"` }[grouping];
-  const imagesOnly = Prisma.sql`AND c."imageId" IS NOT NULL`;
+  // By image: the images' own count rows, with whether each runs and without retired ones.
+  const key = Prisma.sql`c."imageId"`;
   return db.$queryRaw<CountRow[]>`
     SELECT ${key} AS key, c.kind, c.severity, c.fixable, ${RUNNING} AS running, sum(c.open)::int AS open
     FROM "OpenFindingCount" c ${ACTIVE_JOINS}
-    WHERE ${ACTIVE_ROWS} AND ${inScope(scope)} ${imagesOnly} ${only(key)}
+    WHERE ${ACTIVE_ROWS} AND c."imageId" IS NOT NULL AND ${inScope(scope)} ${only(key)}
     GROUP BY 1, 2, 3, 4, 5`;
 }
 
@@ -127,9 +127,6 @@ async function teamRows(scope: Scope, grouping: "org" | "team", keys?: readonly 
     GROUP BY 1, 2, 3, 4`;
 }
 
-export async function postureOf(scope: Scope): Promise<Posture> {
-  return foldPosture(await countRows(scope, "org"));
-}
 
 export async function posturesOf(scope: Scope, grouping: Exclude<Grouping, "org">, keys?: readonly string[]): Promise<Map<string, Posture>> {
   return posturesByKey(await countRows(scope, grouping, keys));

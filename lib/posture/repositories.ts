@@ -2,7 +2,7 @@
 // targets that are not images. Each with its owning team, score and open findings by kind.
 import type { Scope } from "@/lib/authz/policy";
 import { db } from "@/lib/db";
-import { foldPosture, inScope, type CountRow, type Posture } from "@/lib/posture/read-model";
+import { inScope, NO_POSTURE, posturesByKey, type CountRow, type Posture } from "@/lib/posture/read-model";
 
 export interface RepositorySummary {
   targetKey: string;
@@ -27,8 +27,9 @@ export async function listRepositories(scope: Scope): Promise<RepositorySummary[
         SELECT c."targetKey" AS key, c.kind, c.severity, c.fixable, TRUE AS running, sum(c.open)::int AS open FROM "OpenFindingCount" c
         WHERE c."targetKey" = ANY(${keys}::text[]) AND c.open > 0 AND ${inScope(scope)} GROUP BY 1, 2, 3, 4`
     : [];
+  const postures = posturesByKey(rows);
   return scans
-    .map((s) => ({ ...s, posture: foldPosture(rows.filter((r) => r.key === s.targetKey)) }))
+    .map((s) => ({ ...s, posture: postures.get(s.targetKey) ?? NO_POSTURE }))
     .sort((a, b) => a.posture.score.value - b.posture.score.value || a.name.localeCompare(b.name));
 }
 

@@ -95,6 +95,7 @@ export function describeLine(line: Pick<ScoreLine, "count" | "severity" | "fixab
   return `${line.count} ${line.severity}${fix}${running}`;
 }
 
-function formatCost(cost: number): string {
+/** A cost as written in a breakdown: 12, 0.5, 0.13. */
+export function formatCost(cost: number): string {
   return Number.isInteger(cost) ? String(cost) : cost.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
 }

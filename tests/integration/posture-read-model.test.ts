@@ -182,18 +182,22 @@ describe("the posture read model", () => {
   }, 120_000);
 
   it("equals a recount after any sequence of ingests and changes", async () => {
+    let stepsWithOpenCounts = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 12 }), async (steps) => {
         const teams = await freshTeams();
         for (const s of steps) {
           await apply(s, teams);
           expect({ after: s, drift: await drift() }).toEqual({ after: s, drift: [] });
+          if ((await db.openFindingCount.count({ where: { open: { gt: 0 } } })) > 0) stepsWithOpenCounts++;
         }
-        // Something was counted at all (the property would hold trivially on an empty database).
-        if (steps.some((s) => s.kind === "scan")) expect(await db.openFindingCount.count()).toBeGreaterThan(0);
       }),
       { numRuns: 10, endOnFailure: true },
     );
+    // Something was counted at all (the property would hold trivially on an empty database). One
+    // sequence can rightly end with nothing open (a scan that keeps nothing, then deletions), so
+    // this is asserted over all the sequences.
+    expect(stepsWithOpenCounts).toBeGreaterThan(10);
   }, 300_000);
 
   it("scores images in SQL exactly as computeScore does", async () => {

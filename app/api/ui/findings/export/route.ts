@@ -1,7 +1,8 @@
 // CSV of every finding matching the explorer's filter, streamed in keyset pages.
 import { apiRoute, queryObject } from "@/lib/api/handler";
 import { scopeOfViewer } from "@/lib/authz/policy";
-import { findingPages, findingQuerySchema, FINDING_CSV } from "@/lib/findings/export";
+import { findingQuerySchema } from "@/lib/findings/explore";
+import { findingPages, FINDING_CSV } from "@/lib/findings/export";
 import { csvResponse } from "@/lib/export/csv";
 
 export const GET = apiRoute({ session: "posture:read" }, async ({ url, viewer }) => {
