@@ -37,6 +37,12 @@ function createPool(kind: PoolKind): pg.Pool {
   return pool;
 }
 
+/** A statement runner on this connection, for domain SQL shared with Prisma (lib/exceptions/coverage.ts). */
+export const runOn =
+  (sql: Sql) =>
+  async (text: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
+    (await sql.query(text, params)).rows;
+
 /** The pool for this kind of work, created on first use (and closed by the server at shutdown). */
 export function sqlPool(kind: PoolKind = "ingest"): pg.Pool {
   const pools = (globalForPools.portcullisPools ??= {});

@@ -116,3 +116,30 @@ export function bindRequest<T extends { team?: string; cluster?: string }>(reque
   }
   return { ...request, ...(bound.team ? { team: bound.team } : {}), ...(bound.cluster ? { cluster: bound.cluster } : {}) };
 }
+
+// ---------------------------------------------------------------- triage
+
+/**
+ * Whose findings a person may change (status, assignee, comments, exception requests): leads
+ * and admins every finding, engineers their teams' findings, managers none. null means all;
+ * an empty list means none (a finding nobody owns is a lead's to triage).
+ */
+export function triageTeams(viewer: { role: Role; teamIds: string[] }): string[] | null {
+  if (!can(viewer.role, "findings:triage")) return [];
+  return seesAllTeams(viewer.role) ? null : viewer.teamIds;
+}
+
+export function mayTriage(viewer: { role: Role; teamIds: string[] }, teamId: string | null): boolean {
+  const teams = triageTeams(viewer);
+  return teams === null || (teamId !== null && teams.includes(teamId));
+}
+
+/**
+ * Four-eyes: an exception is decided by someone who may decide exceptions and did not ask for
+ * it, whatever their role (an admin cannot approve their own request either).
+ */
+export function mayDecideException(viewer: { role: Role; userId: string }, requestedById: string): { ok: true } | { ok: false; reason: string } {
+  if (!can(viewer.role, "exceptions:decide")) return { ok: false, reason: "Only a security lead may approve or reject an exception" };
+  if (viewer.userId === requestedById) return { ok: false, reason: "Four eyes: someone other than the requester must decide this exception" };
+  return { ok: true };
+}

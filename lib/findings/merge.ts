@@ -7,6 +7,9 @@ import { copyRows, type Sql } from "@/lib/sql";
 import { identityKey } from "@/lib/findings/identity";
 import { catalogueKey } from "@/lib/findings/catalogue";
 import { isFixable, type NormalisedFinding } from "@/lib/findings/model";
+import type { SlaSettings } from "@/lib/sla/settings";
+
+export type SlaClock = Pick<SlaSettings, "reopenRestartsClock" | "clockStartsAtFix">;
 
 /** Where in a cluster a finding is, when the report says (namespace and workload rows). */
 export interface Placement {
@@ -36,6 +39,8 @@ export interface MergeInput {
   closes?: CloseScope;
   /** The catalogue scope the findings' vulnerability entries were written under (lib/findings/catalogue.ts). */
   catalogueScope?: string;
+  /** How due dates are counted; the defaults when left out. */
+  sla?: SlaClock;
 }
 
 export interface MergeCounts {
@@ -107,22 +112,36 @@ function coveredBy(closes: CloseScope, n: number): string {
   return closes === "all" ? "TRUE" : `("namespaceId" = ANY($${n}::text[]) OR ($${n + 1}::boolean AND "namespaceId" IS NULL))`;
 }
 
-const DUE = `$3::timestamptz + make_interval(days => sla.days)`;
-const SLA_JOIN = `LEFT JOIN "SlaPolicy" sla ON sla.severity = i.sev::"Severity"`;
+/**
+ * SQL of when an incoming finding (alias i) is due, counted from `from`: null without an SLA for
+ * its severity, or, when the clock starts only once a fix exists, while it has none.
+ */
+function dueSql(sla: SlaClock, from: string): string {
+  // Only a vulnerability waits for a fix; a misconfiguration or a secret can be fixed at once.
+  const started = sla.clockStartsAtFix ? `CASE WHEN i.fixable OR i.kind <> 'vulnerability' THEN ${from} END` : from;
+  return `sla_due_at(i.sev::"Severity", i.team, ${started})`;
+}
+
+/** Under "clock starts when a fix exists": a stored finding's clock start (alias f). */
+const fixClock = (now: string) => `CASE WHEN f.kind = 'vulnerability' THEN COALESCE(f."fixAvailableAt", ${now}) ELSE f."firstSeenAt" END`;
 
 export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeCounts> {
   const findings = distinctByIdentity(input.findings);
   await stageFindings(sql, input, findings);
   const now = input.now.toISOString();
+  const sla = input.sla ?? { reopenRestartsClock: false, clockStartsAtFix: false };
+  // A reopen restarts the clock only when the policy says so; otherwise it runs from first seen
+  // (or from when a fix first existed).
+  const reopenedFrom = sla.reopenRestartsClock ? `$3::timestamptz` : sla.clockStartsAtFix ? fixClock("$3::timestamptz") : `f."firstSeenAt"`;
   // $1 scan, $2 tool, $3 now
   const reopened = await sql.query(
     `WITH r AS (
        UPDATE "Finding" f SET status = 'open'::"FindingStatus", "statusChangedAt" = $3::timestamptz, "fixedAt" = NULL, "fixedByScanId" = NULL,
          "reportedBy" = ARRAY[$2]::text[], "lastSeenAt" = $3::timestamptz, "lastScanId" = $1,
          severity = i.sev::"Severity", title = i.title, "cvssScore" = i.cvss, "fixedVersion" = i.fix, fixable = i.fixable,
-         "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl, "dueAt" = ${DUE},
-         "vulnerabilityKey" = i.vk
-       FROM incoming_finding i ${SLA_JOIN} WHERE f."identityKey" = i.k AND f.status = 'fixed' AND i.init IS DISTINCT FROM 'fixed'
+         "scannerStatus" = i.sst, details = i.det, "teamId" = i.team, "namespaceId" = i.ns, "workloadId" = i.wl, "dueAt" = ${dueSql(sla, reopenedFrom)},
+         "vulnerabilityKey" = i.vk, "exceptionId" = NULL, "fixAvailableAt" = COALESCE(f."fixAvailableAt", CASE WHEN i.fixable THEN $3::timestamptz END)
+       FROM incoming_finding i WHERE f."identityKey" = i.k AND f.status = 'fixed' AND i.init IS DISTINCT FROM 'fixed'
        RETURNING f.id)
      INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", at)
      SELECT id, 'reopened'::"FindingEventType", 'fixed'::"FindingStatus", 'open'::"FindingStatus", $1, $3::timestamptz FROM r`,
@@ -132,11 +151,20 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
   // few whose counted columns change (the read model's triggers see only those), then the rest
   // of the refresh, which changes no counted column, with the read model's triggers told to skip
   // it (at 20,000 findings, adding up an unchanged statement cost more than the merge itself).
+  // A fix that appears for the first time is recorded (and starts the clock under that policy);
+  // a new severity or team moves the due date to their SLA.
+  const clockFrom = sla.clockStartsAtFix ? fixClock("$2::timestamptz") : `f."firstSeenAt"`;
   await sql.query(
-    `UPDATE "Finding" f SET severity = i.sev::"Severity", fixable = i.fixable, "teamId" = i.team, "namespaceId" = i.ns
-     FROM incoming_finding i WHERE f."identityKey" = i.k AND f."lastScanId" IS DISTINCT FROM $1
-       AND (f.severity, f.fixable, f."teamId", f."namespaceId") IS DISTINCT FROM (i.sev::"Severity", i.fixable, i.team, i.ns)`,
-    [input.scanId],
+    `WITH changed AS (
+       UPDATE "Finding" f SET severity = i.sev::"Severity", fixable = i.fixable, "teamId" = i.team, "namespaceId" = i.ns,
+         "fixAvailableAt" = COALESCE(f."fixAvailableAt", CASE WHEN i.fixable THEN $2::timestamptz END),
+         "dueAt" = CASE WHEN f.status IN ('open', 'in_progress') THEN ${dueSql(sla, clockFrom)} ELSE f."dueAt" END
+       FROM incoming_finding i WHERE f."identityKey" = i.k AND f."lastScanId" IS DISTINCT FROM $1
+         AND (f.severity, f.fixable, f."teamId", f."namespaceId") IS DISTINCT FROM (i.sev::"Severity", i.fixable, i.team, i.ns)
+       RETURNING f.id, f."fixAvailableAt")
+     INSERT INTO "FindingEvent" ("findingId", type, "scanId", note, at)
+     SELECT id, 'fix_available'::"FindingEventType", $1, 'a scan reported a fixed version', $2::timestamptz FROM changed WHERE "fixAvailableAt" = $2::timestamptz`,
+    [input.scanId, now],
   );
   await sql.query(`SELECT set_config('portcullis.read_model', 'unchanged', true)`);
   const unchanged = await sql.query(
@@ -154,12 +182,13 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
     `INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "imageId", "clusterId", "namespaceId", "workloadId",
        "teamId", "vulnerabilityId", "vulnerabilityKey", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
        "fixedVersion", fixable, "scannerStatus", location, "startLine", details, status, "statusChangedAt",
-       "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "fixedAt", "fixedByScanId", "dueAt")
+       "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "fixedAt", "fixedByScanId", "dueAt", "fixAvailableAt")
      SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.vk, i.rule,
        i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl, i.fix, i.fixable, i.sst, i.loc, i.line, i.det,
        COALESCE(i.init, 'open')::"FindingStatus", $3::timestamptz, $3::timestamptz, $1, $3::timestamptz, $1,
-       CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${DUE}
-     FROM incoming_finding i ${SLA_JOIN}
+       CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${dueSql(sla, "$3::timestamptz")},
+       CASE WHEN i.fixable THEN $3::timestamptz END
+     FROM incoming_finding i
      WHERE NOT EXISTS (SELECT 1 FROM "Finding" f WHERE f."identityKey" = i.k)
      ON CONFLICT ("identityKey") DO NOTHING`,
     [input.scanId, input.tool, now, input.targetKey, input.imageId, input.clusterId],

@@ -6,7 +6,7 @@ export type { FindingKind, FindingStatus, Severity };
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "unknown"] as const satisfies readonly Severity[];
 export const FINDING_KINDS = ["vulnerability", "misconfiguration", "secret", "compliance", "runtime"] as const satisfies readonly FindingKind[];
-export const FINDING_STATUSES = ["open", "in_progress", "fixed", "false_positive", "risk_accepted"] as const satisfies readonly FindingStatus[];
+export const FINDING_STATUSES = ["open", "in_progress", "fixed", "false_positive", "not_affected", "risk_accepted"] as const satisfies readonly FindingStatus[];
 /** The statuses that count as open everywhere (counts, scores, the read model). */
 export const OPEN_STATUSES = ["open", "in_progress"] as const satisfies readonly FindingStatus[];
 
@@ -54,7 +54,7 @@ export interface NormalisedFinding {
   /** For cluster findings: the namespace and workload the finding is about. */
   resource?: WorkloadRef | null;
   /** A triage decision already stated by the report (e.g. a CycloneDX VEX analysis). */
-  initialStatus?: "false_positive" | "risk_accepted" | "fixed" | null;
+  initialStatus?: "false_positive" | "not_affected" | "risk_accepted" | "fixed" | null;
 }
 
 export interface PackageRecord {

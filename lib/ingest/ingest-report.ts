@@ -1,6 +1,6 @@
 // One report in: parse, resolve its targets, and merge their findings — all in one transaction.
 import { createHash } from "node:crypto";
-import { inTransaction, pgText, type Sql } from "@/lib/sql";
+import { inTransaction, pgText, runOn, type Sql } from "@/lib/sql";
 import { db } from "@/lib/db";
 import { ReportError } from "@/lib/ingest/errors";
 import { assertJsonDepth } from "@/lib/ingest/json-depth";
@@ -13,6 +13,8 @@ import type { TokenBinding } from "@/lib/authz/policy";
 import { replacePackages } from "@/lib/ingest/packages";
 import { assertStorable } from "@/lib/ingest/storable";
 import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
+import { applyExceptionsToTarget } from "@/lib/exceptions/coverage";
+import { loadSlaClock } from "@/lib/sla/settings";
 import { distinctByIdentity, mergeFindings, severityCounts, type CloseScope, type MergeCounts, type MergeFinding } from "@/lib/findings/merge";
 import { catalogueScope, upsertVulnerabilityCatalogue } from "@/lib/findings/catalogue";
 import type { NormalisedReport, TargetFindings } from "@/lib/findings/model";
@@ -131,6 +133,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   const resolved: ResolvedTarget[] = [];
   for (const group of groups) resolved.push(await resolveTarget(resolution, group.target, { clusterWide: isClusterWide(group) }));
 
+  const sla = await loadSlaClock(sql);
   const clusterName = input.context.cluster ?? report.clusterName ?? undefined;
   const primary = resolved.find((r) => r.kind === "cluster") ?? resolved[0];
   const all = groups.flatMap((g) => g.findings);
@@ -189,7 +192,9 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       findings: placed.findings,
       closes: placed.closes,
       catalogueScope: scope,
+      sla,
     });
+    await applyExceptionsToTarget(runOn(sql), target.targetKey, now);
     for (const key of Object.keys(total) as (keyof MergeCounts)[]) total[key] += merged[key];
     await sql.query(
       `INSERT INTO "ScanTarget" ("scanId", "targetKey", "imageId", total, new, reopened, fixed) VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { logUnexpected } from "@/lib/log";
 import { onShutdown } from "@/lib/shutdown";
 import { purgeExpired, retireImages } from "@/lib/jobs/maintenance";
+import { expireExceptions } from "@/lib/exceptions/decide";
 
 interface ScheduledJob {
   name: string;
@@ -20,6 +21,8 @@ export function scheduledJobs(): ScheduledJob[] {
   return [
     { name: "maintenance.purge-expired", cron: env().jobs.maintenanceCron, run: purgeExpired },
     { name: "posture.retire-images", cron: env().jobs.maintenanceCron, run: retireImages },
+    // Every minute: an exception ends within a minute of its date.
+    { name: "exceptions.expire", cron: "* * * * *", run: () => expireExceptions() },
   ];
 }
 

@@ -90,7 +90,7 @@ async function openCriticalHighTrend(teamId: string, now: Date) {
   return db.$queryRaw<{ week: Date; critical: number; high: number }[]>`
     WITH f AS MATERIALIZED (
       SELECT severity, "firstSeenAt", "fixedAt" FROM "Finding"
-      WHERE "teamId" = ${teamId} AND severity IN ('critical', 'high') AND status NOT IN ('false_positive', 'risk_accepted'))
+      WHERE "teamId" = ${teamId} AND severity IN ('critical', 'high') AND status NOT IN ('false_positive', 'not_affected', 'risk_accepted'))
     SELECT w.week,
       count(f.severity) FILTER (WHERE f.severity = 'critical')::int AS critical, count(f.severity) FILTER (WHERE f.severity = 'high')::int AS high
     FROM generate_series(${now}::timestamptz - interval '11 weeks', ${now}::timestamptz, interval '1 week') AS w(week)

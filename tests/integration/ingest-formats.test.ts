@@ -97,8 +97,8 @@ describe("images across formats", () => {
     bom.vulnerabilities[0].analysis = { state: "not_affected", justification: "code_not_reachable" };
     await ingestReport({ body: JSON.stringify(bom), context: { format: "auto", image: "registry.example.com/fluentd:1.0" } });
     const decided = await db.finding.findFirstOrThrow({ where: { ruleId: "CVE-2019-18224" }, include: { events: true } });
-    expect(decided.status).toBe("false_positive");
-    expect(decided.events.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([["status_changed", "open", "false_positive"]]);
+    expect(decided.status).toBe("not_affected");
+    expect(decided.events.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([["status_changed", "open", "not_affected"]]);
     const image = await db.image.findFirstOrThrow({ include: { packages: true } });
     expect(image.packages.map((p) => p.name).sort()).toEqual(["activesupport", "bash", "libidn2-0"]);
   });

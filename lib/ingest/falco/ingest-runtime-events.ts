@@ -1,7 +1,8 @@
 // Falco events in: each alert is kept for drill-down and counted into one runtime-alert finding
 // per (cluster, namespace, workload, rule), all in one transaction.
+import { applyExceptionsToTarget } from "@/lib/exceptions/coverage";
 import { createHash } from "node:crypto";
-import { copyRows, inTransaction, pgJson, type Sql } from "@/lib/sql";
+import { copyRows, inTransaction, pgJson, runOn, type Sql } from "@/lib/sql";
 import { ReportError } from "@/lib/ingest/errors";
 import { identityKey, runtimeLocalKey } from "@/lib/findings/identity";
 import { severityRank } from "@/lib/findings/severity";
@@ -94,6 +95,7 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
     if (rows.length === 0 && forbidden) throw forbidden[1];
     const fresh = await insertNewEvents(sql, cluster.id, rows);
     await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, fresh);
+    if (fresh.length) await applyExceptionsToTarget(runOn(sql), targetKey, now);
     return { stored: fresh.length, refused: { count: alerts.length - rows.length, reasons: denied.map(([, e]) => e.message) } };
   }, "events");
   return {
@@ -204,7 +206,7 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
       SELECT gen_random_uuid()::text, i.k, 'runtime'::"FindingKind", $2, ARRAY['falco']::text[], $3,
         i.ns, i.team, i.rule, i.title, i.sev::"Severity", i.loc, jsonb_build_object('eventCount', i.n, 'lastOutput', i.out),
         'open'::"FindingStatus", $4::timestamptz, i.first, i.last,
-        $4::timestamptz + make_interval(days => (SELECT days FROM "SlaPolicy" s WHERE s.severity = i.sev::"Severity"))
+        sla_due_at(i.sev::"Severity", i.team, $4::timestamptz)
       FROM incoming i
       ON CONFLICT ("identityKey") DO UPDATE SET
         "teamId" = EXCLUDED."teamId", "namespaceId" = EXCLUDED."namespaceId",

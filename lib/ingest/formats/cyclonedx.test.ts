@@ -29,7 +29,7 @@ describe("parseCycloneDx", () => {
     doc.vulnerabilities[0].analysis = { state: "not_affected", justification: "code_not_reachable" };
     doc.vulnerabilities[1].analysis = { state: "resolved" };
     doc.vulnerabilities[2].analysis = { state: "in_triage" };
-    expect(parseCycloneDx(doc).groups[0].findings.map((f) => f.initialStatus)).toEqual(["false_positive", "fixed", null]);
+    expect(parseCycloneDx(doc).groups[0].findings.map((f) => f.initialStatus)).toEqual(["not_affected", "fixed", null]);
   });
 
   it("accepts 1.4 to 1.7 and rejects other versions", () => {

@@ -142,7 +142,7 @@ function pickRating(v: Vulnerability) {
 }
 
 const decisions: Record<string, NormalisedFinding["initialStatus"]> = {
-  not_affected: "false_positive",
+  not_affected: "not_affected",
   false_positive: "false_positive",
   resolved: "fixed",
   resolved_with_pedigree: "fixed",
