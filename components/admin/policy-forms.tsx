@@ -1,6 +1,6 @@
 "use client";
 // The forms of /admin/policy: SLA days per severity, and ownership rules.
-import { ActionForm } from "@/components/admin/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { button, dangerButton, input, label } from "@/components/admin/ui";
 import { severityLabel } from "@/components/ui/severity";
 import { createRuleAction, deleteRuleAction, setSlaAction } from "@/app/(app)/admin/actions";

@@ -1,6 +1,6 @@
 "use client";
 // The forms of /admin/tokens: create (the secret is shown once, here) and revoke.
-import { ActionForm } from "@/components/admin/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { button, dangerButton, input, label } from "@/components/admin/ui";
 import { createTokenAction, revokeTokenAction } from "@/app/(app)/admin/actions";
 

@@ -1,6 +1,6 @@
 "use client";
 // The forms of /admin/users: create a user, and per user: role, teams, password, disable.
-import { ActionForm } from "@/components/admin/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { button, dangerButton, input, label, quietButton } from "@/components/admin/ui";
 import { changeRoleAction, createUserAction, resetPasswordAction, setDisabledAction, setTeamsAction } from "@/app/(app)/admin/actions";
 

@@ -7,6 +7,8 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "
 import Link from "next/link";
 import { useState } from "react";
 import { SeverityBadge } from "@/components/ui/severity";
+import { SlaBadge } from "@/components/findings/sla-badge";
+import { BulkBar } from "@/components/findings/bulk-bar";
 import { toSearch, useExplorerState, type ExplorerState } from "@/components/findings/explorer-state";
 import type { Facets, FindingRow } from "@/lib/findings/explore";
 import type { VulnerabilityGroup } from "@/lib/findings/by-vulnerability";
@@ -22,11 +24,14 @@ interface Props {
   initialFacets: Facets;
   teams: Choice[];
   clusters: Choice[];
+  /** whether the viewer may triage (shows selection and bulk actions) */
+  canTriage: boolean;
+  viewerId: string;
 }
 
 const SEVERITIES = ["critical", "high", "medium", "low", "unknown"];
 const KINDS = ["vulnerability", "misconfiguration", "secret", "compliance", "runtime"];
-const STATUSES = ["open", "in_progress", "fixed", "false_positive", "risk_accepted"];
+const STATUSES = ["open", "in_progress", "fixed", "false_positive", "not_affected", "risk_accepted"];
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { headers: { accept: "application/json" } });
@@ -36,6 +41,8 @@ async function getJson<T>(url: string): Promise<T> {
   }
   return response.json() as Promise<T>;
 }
+
+const SLA_LABELS = new Map([["breached", "Breached"], ["at_risk", "At risk (due within 7 days)"]]);
 
 const column = createColumnHelper<FindingRow>();
 const columns = [
@@ -76,12 +83,31 @@ const columns = [
     },
   }),
   column.accessor("team", { header: "Team", cell: (c) => c.getValue() ?? <span className="text-slate-400">none</span> }),
-  column.accessor("status", { header: "Status", cell: (c) => c.getValue().replace("_", " ") }),
-  column.accessor("lastSeenAt", { header: "Last seen", cell: (c) => <span className="whitespace-nowrap text-xs">{String(c.getValue()).slice(0, 10)}</span> }),
+  column.accessor("status", {
+    header: "Status",
+    cell: (c) => (
+      <div className="text-xs">
+        <div>{c.getValue().replace("_", " ")}</div>
+        {c.row.original.assignee && <div className="text-slate-500">{c.row.original.assignee}</div>}
+      </div>
+    ),
+  }),
+  column.accessor("dueAt", {
+    header: "Due",
+    cell: (c) => (
+      <div className="flex flex-col items-start gap-0.5 whitespace-nowrap text-xs">
+        {c.getValue() ? String(c.getValue()).slice(0, 10) : <span className="text-slate-400">—</span>}
+        <SlaBadge status={c.row.original.status} dueAt={c.getValue()} now={new Date()} />
+      </div>
+    ),
+  }),
 ];
 
-export function FindingsExplorer({ initialSearch, initialRows, initialFacets, teams, clusters }: Props) {
+export function FindingsExplorer({ initialSearch, initialRows, initialFacets, teams, clusters, canTriage, viewerId }: Props) {
   const [state, setState] = useExplorerState();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const toggle = (id: string) => setSelected((s) => { const next = new Set(s); if (next.has(id)) next.delete(id); else next.add(id); return next; });
   const search = toSearch(state, ["page"]);
   const grouped = state.group === "vulnerability";
   const rowsQuery = useQuery({
@@ -106,10 +132,14 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
     enabled: grouped,
   });
   // Any filter change starts again from the first page.
-  const set = (patch: Partial<ExplorerState>) => setState({ ...patch, after: null, page: null });
+  const set = (patch: Partial<ExplorerState>) => {
+    setSelected(new Set());
+    return setState({ ...patch, after: null, page: null });
+  };
   // The table object is recreated from its inputs on each render; nothing memoises it.
+  const rows = rowsQuery.data?.rows ?? [];
   // eslint-disable-next-line react-hooks/incompatible-library
-  const table = useReactTable({ data: rowsQuery.data?.rows ?? [], columns, getCoreRowModel: getCoreRowModel() });
+  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel() });
   const names = { team: new Map(teams.map((t) => [t.id, t.name])), cluster: new Map(clusters.map((c) => [c.id, c.name])) };
   const facets = facetsQuery.data;
 
@@ -118,6 +148,7 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
       <aside aria-label="Filters" className="space-y-4 text-sm">
         <SearchBox value={state.q ?? ""} onSearch={(q) => set({ q: q || null })} />
         <FacetGroup title="Severity" param="severity" values={SEVERITIES} counts={facets?.severity} state={state} set={set} />
+        <FacetGroup title="SLA" param="sla" values={["breached", "at_risk"]} labels={SLA_LABELS} state={state} set={set} single />
         <FacetGroup title="Kind" param="kind" values={KINDS} counts={facets?.kind} state={state} set={set} />
         <FacetGroup title="Status" param="status" values={STATUSES} counts={facets?.status} state={state} set={set} hint="open and in progress unless chosen" />
         <FacetGroup title="Team" param="team" values={teams.map((t) => t.id)} labels={names.team} counts={facets?.team} state={state} set={set} single />
@@ -155,11 +186,20 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
               <select aria-label="Sort" value={state.sort ?? "severity"} onChange={(e) => set({ sort: e.target.value === "severity" ? null : (e.target.value as ExplorerState["sort"]) })} className="rounded-md border border-slate-300 bg-white px-2 py-1">
                 <option value="severity">Most severe first</option>
                 <option value="first_seen">Newest first</option>
+                <option value="due">Due soonest</option>
               </select>
             )}
             <a className="rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={`/api/ui/findings/export?${toSearch(state, ["after", "group", "page"])}`}>Export CSV</a>
           </div>
         </div>
+        {canTriage && !grouped && !bulkOpen && selected.size === 0 && (
+          <p className="mb-2 text-sm text-slate-600">
+            Select findings to act on them, or <button className="text-brand-700 hover:underline" onClick={() => setBulkOpen(true)}>act on all matching this filter</button>.
+          </p>
+        )}
+        {canTriage && !grouped && (bulkOpen || selected.size > 0) && (
+          <BulkBar selected={[...selected]} filter={toSearch(state, ["after", "group", "page"])} total={facets?.total ?? null} viewerId={viewerId} clear={() => setSelected(new Set())} />
+        )}
         {grouped ? (
           <VulnerabilityTable query={groupsQuery} page={Number(state.page ?? "1")} setPage={(p) => setState({ page: p > 1 ? String(p) : null })} onPick={(vuln) => setState({ vuln, group: null, after: null, page: null })} />
         ) : rowsQuery.isError ? (
@@ -170,19 +210,33 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
               <table className="min-w-full divide-y divide-slate-200 text-sm">
                 <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                   {table.getHeaderGroups().map((g) => (
-                    <tr key={g.id}>{g.headers.map((h) => <th key={h.id} scope="col" className="px-2 py-2">{flexRender(h.column.columnDef.header, h.getContext())}</th>)}</tr>
+                    <tr key={g.id}>
+                      {canTriage && (
+                        <th scope="col" className="px-2 py-2">
+                          <input type="checkbox" aria-label="Select all on this page" className="h-4 w-4"
+                            checked={rows.length > 0 && rows.every((r) => selected.has(r.id))}
+                            onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())} />
+                        </th>
+                      )}
+                      {g.headers.map((h) => <th key={h.id} scope="col" className="px-2 py-2">{flexRender(h.column.columnDef.header, h.getContext())}</th>)}
+                    </tr>
                   ))}
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {table.getRowModel().rows.map((row) => (
                     <tr key={row.id} className="align-top hover:bg-slate-50">
+                      {canTriage && (
+                        <td className="px-2 py-2">
+                          <input type="checkbox" aria-label={`Select ${row.original.ruleId} on ${row.original.target}`} className="h-4 w-4" checked={selected.has(row.original.id)} onChange={() => toggle(row.original.id)} />
+                        </td>
+                      )}
                       {row.getVisibleCells().map((cell) => <td key={cell.id} className="px-2 py-2">{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>)}
                     </tr>
                   ))}
                   {rowsQuery.data && rowsQuery.data.rows.length === 0 && (
-                    <tr><td colSpan={columns.length} className="p-8 text-center text-slate-500">No finding matches this filter.</td></tr>
+                    <tr><td colSpan={columns.length + 1} className="p-8 text-center text-slate-500">No finding matches this filter.</td></tr>
                   )}
-                  {!rowsQuery.data && <tr><td colSpan={columns.length} className="p-8 text-center text-slate-500">Loading…</td></tr>}
+                  {!rowsQuery.data && <tr><td colSpan={columns.length + 1} className="p-8 text-center text-slate-500">Loading…</td></tr>}
                 </tbody>
               </table>
             </div>
@@ -209,7 +263,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
 
 function FacetGroup(props: {
   title: string;
-  param: "severity" | "kind" | "status" | "team" | "cluster" | "tool";
+  param: "severity" | "kind" | "status" | "team" | "cluster" | "tool" | "sla";
   values: string[];
   labels?: Map<string, string>;
   counts?: Record<string, number>;

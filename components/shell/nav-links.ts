@@ -16,6 +16,7 @@ export const NAV_LINKS: readonly NavLink[] = [
   { href: "/teams", label: "Teams" },
   { href: "/findings", label: "Findings" },
   { href: "/packages", label: "Packages" },
+  { href: "/exceptions", label: "Exceptions" },
   { href: "/fixes", label: "Top fixes" },
   { href: "/reports", label: "Reports" },
   { href: "/admin", label: "Admin", requires: "audit:read" },

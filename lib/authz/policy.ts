@@ -34,10 +34,12 @@ export function seesAllTeams(role: Role): boolean {
 export interface Scope {
   /** null: every team (and unowned targets); otherwise only these teams. */
   teamIds: string[] | null;
+  /** the viewer, for "assigned to me" */
+  userId?: string;
 }
 
-export function scopeOfViewer(viewer: { role: Role; teamIds: string[] }): Scope {
-  return { teamIds: seesAllTeams(viewer.role) ? null : viewer.teamIds };
+export function scopeOfViewer(viewer: { role: Role; teamIds: string[]; userId?: string }): Scope {
+  return { teamIds: seesAllTeams(viewer.role) ? null : viewer.teamIds, userId: viewer.userId };
 }
 
 /** A Prisma `where` fragment for rows that carry a teamId. */

@@ -7,6 +7,7 @@ import { db, Prisma } from "@/lib/db";
 import type { Scope } from "@/lib/authz/policy";
 import { FINDING_KINDS, FINDING_STATUSES, OPEN_STATUSES, SEVERITIES, type FindingKind, type Severity } from "@/lib/findings/model";
 import { inScope } from "@/lib/posture/read-model";
+import { AT_RISK_DAYS } from "@/lib/sla/state";
 
 export const PAGE_SIZE = 50;
 export const COUNT_BOUND = 10_000;
@@ -41,9 +42,13 @@ export const findingQuerySchema = z.object({
     .optional()
     .catch(undefined),
   vuln: z.string().trim().max(200).optional().catch(undefined),
+  /** the queue: assigned to the viewer, or to nobody */
+  assignee: z.enum(["me", "none"]).optional().catch(undefined),
+  /** SLA state: past due, or due within 7 days */
+  sla: z.enum(["breached", "at_risk"]).optional().catch(undefined),
   // No "last seen" order: an index on lastSeenAt would make every rescan's refresh of a finding
   // a non-HOT update of all its indexes (it more than doubled ingest time).
-  sort: z.enum(["severity", "first_seen"]).catch("severity"),
+  sort: z.enum(["severity", "first_seen", "due"]).catch("severity"),
   after: z.string().max(300).optional().catch(undefined),
 });
 export type FindingQuery = z.infer<typeof findingQuerySchema>;
@@ -71,6 +76,8 @@ export interface FindingRow {
   firstSeenAt: Date;
   lastSeenAt: Date;
   dueAt: Date | null;
+  assigneeId: string | null;
+  assignee: string | null;
 }
 
 /** Words of a search as a prefix tsquery ("log4j core" → 'log4j':* & 'core':*); null when nothing searchable is left. */
@@ -109,6 +116,12 @@ export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
   if (query.tool) where.push(Prisma.sql`${query.tool} = ANY(f."reportedBy")`);
   if (query.rule?.length) where.push(Prisma.sql`f."ruleId" = ANY(${query.rule}::text[])`);
   if (query.vuln) where.push(Prisma.sql`f."vulnerabilityId" = ${query.vuln}`);
+  if (query.assignee === "none") where.push(Prisma.sql`f."assigneeId" IS NULL`);
+  if (query.assignee === "me") where.push(scope.userId ? Prisma.sql`f."assigneeId" = ${scope.userId}` : Prisma.sql`FALSE`);
+  if (query.sla) {
+    const now = new Date();
+    where.push(query.sla === "breached" ? Prisma.sql`f."dueAt" < ${now}` : Prisma.sql`f."dueAt" >= ${now} AND f."dueAt" < ${new Date(now.getTime() + AT_RISK_DAYS * 86_400_000)}`);
+  }
   if (query.cluster) {
     // In a cluster: its own findings, and those of the images running in it.
     where.push(Prisma.sql`(f."clusterId" = ${query.cluster} OR f."imageId" IN (
@@ -127,23 +140,29 @@ export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
 const ORDER = {
   severity: { column: Prisma.sql`f.severity`, cast: Prisma.sql`::"Severity"`, direction: "ASC" },
   first_seen: { column: Prisma.sql`f."firstSeenAt"`, cast: Prisma.sql`::timestamp`, direction: "DESC" },
+  // Soonest due first; findings without a due date last.
+  due: { column: Prisma.sql`f."dueAt"`, cast: Prisma.sql`::timestamp`, direction: "ASC NULLS LAST" },
 } as const;
 
 function cursorOf(row: FindingRow, sort: FindingQuery["sort"]): string {
-  const value = sort === "severity" ? row.severity : row.firstSeenAt.toISOString();
+  const value = sort === "severity" ? row.severity : sort === "due" ? (row.dueAt?.toISOString() ?? null) : row.firstSeenAt.toISOString();
   return Buffer.from(JSON.stringify([value, row.id])).toString("base64url");
 }
 
 function afterCursor(cursor: string | undefined, sort: FindingQuery["sort"]): Prisma.Sql {
   if (!cursor) return Prisma.sql`TRUE`;
   try {
-    const [value, lastId] = z.tuple([z.string().max(64), id]).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    const { column, cast, direction } = ORDER[sort];
-    if (sort === "severity" && !(SEVERITIES as readonly string[]).includes(value)) return Prisma.sql`TRUE`;
-    if (sort !== "severity" && Number.isNaN(Date.parse(value))) return Prisma.sql`TRUE`;
-    const typed = sort === "severity" ? value : new Date(value).toISOString().replace("Z", "");
-    return direction === "ASC"
-      ? Prisma.sql`(${column}, f.id) > (${typed}${cast}, ${lastId})`
+    const [value, lastId] = z.tuple([z.string().max(64).nullable(), id]).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    const { column, cast } = ORDER[sort];
+    if (sort === "severity") {
+      if (value === null || !(SEVERITIES as readonly string[]).includes(value)) return Prisma.sql`TRUE`;
+      return Prisma.sql`(${column}, f.id) > (${value}${cast}, ${lastId})`;
+    }
+    if (sort === "due" && value === null) return Prisma.sql`(${column} IS NULL AND f.id > ${lastId})`;
+    if (value === null || Number.isNaN(Date.parse(value))) return Prisma.sql`TRUE`;
+    const typed = new Date(value).toISOString().replace("Z", "");
+    return sort === "due"
+      ? Prisma.sql`(${column} > ${typed}${cast} OR ${column} IS NULL OR (${column} = ${typed}${cast} AND f.id > ${lastId}))`
       : Prisma.sql`(${column} < ${typed}${cast} OR (${column} = ${typed}${cast} AND f.id > ${lastId}))`;
   } catch {
     return Prisma.sql`TRUE`;
@@ -155,7 +174,7 @@ export async function findFindings(scope: Scope, query: FindingQuery, limit = PA
   const rows = await db.$queryRaw<FindingRow[]>`
     SELECT f.id, f.kind, f.severity, f.status, f."ruleId", f.title, f."vulnerabilityId", f."packageName", f."installedVersion", f."fixedVersion",
       f.fixable, f."imageId", f."teamId", t.name AS team, f."clusterId", c.name AS cluster, n.name AS namespace, f."reportedBy",
-      f."firstSeenAt", f."lastSeenAt", f."dueAt",
+      f."firstSeenAt", f."lastSeenAt", f."dueAt", f."assigneeId", COALESCE(u.name, u.email) AS assignee,
       COALESCE(r.name || COALESCE(':' || i.tags[1], ''), c.name, f."targetKey") AS target
     FROM "Finding" f
     LEFT JOIN "Team" t ON t.id = f."teamId"
@@ -163,6 +182,7 @@ export async function findFindings(scope: Scope, query: FindingQuery, limit = PA
     LEFT JOIN "ImageRepository" r ON r.id = i."repositoryId"
     LEFT JOIN "Cluster" c ON c.id = f."clusterId"
     LEFT JOIN "Namespace" n ON n.id = f."namespaceId"
+    LEFT JOIN "User" u ON u.id = f."assigneeId"
     WHERE ${findingWhere(scope, query)} AND ${afterCursor(query.after, query.sort)}
     ORDER BY ${column} ${Prisma.raw(direction)}, f.id
     LIMIT ${limit + 1}`;
@@ -192,7 +212,7 @@ function isOpenOnly(query: FindingQuery): boolean {
 
 /** Facets the read model can answer: the open statuses, and filters it has columns for. */
 function readModelAnswers(query: FindingQuery): boolean {
-  return isOpenOnly(query) && !query.target && !query.q && !query.tool && !query.rule?.length && !query.vuln && !query.cluster && !query.namespace;
+  return isOpenOnly(query) && !query.assignee && !query.sla && !query.target && !query.q && !query.tool && !query.rule?.length && !query.vuln && !query.cluster && !query.namespace;
 }
 
 export async function findingFacets(scope: Scope, query: FindingQuery): Promise<Facets> {

@@ -108,6 +108,8 @@ export async function findingDetail(scope: Scope, id: string) {
     where: { id, ...teamFilter(scope) },
     select: {
       ...findingRow, location: true, startLine: true, firstSeenAt: true, fixedAt: true, dueAt: true, reportedBy: true,
+      teamId: true, imageId: true, justification: true, fixAvailableAt: true, statusChangedAt: true,
+      assignee: { select: { id: true, name: true, email: true } },
       image: { select: { id: true, repository: { select: { name: true } }, tags: true } },
       cluster: { select: { id: true, name: true } },
       namespace: { select: { name: true } },

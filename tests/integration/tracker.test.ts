@@ -9,7 +9,7 @@ import { ingestReport } from "@/lib/ingest/ingest-report";
 import { triage, triageOne } from "@/lib/triage/apply";
 import { requestException } from "@/lib/exceptions/request";
 import { decideException, expireExceptions, revokeException } from "@/lib/exceptions/decide";
-import { slaState } from "@/lib/sla/settings";
+import { slaState } from "@/lib/sla/state";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { resetDatabase } from "../support/db-state";
 import { fixtureJson } from "../support/fixtures";

@@ -1,57 +1,41 @@
 "use server";
 // The /admin forms' server actions: thin wrappers that pass the signed-in viewer to the admin
 // domain (lib/admin), which authorizes, validates and audits. Origin is checked by proxy.ts.
-import { revalidatePath } from "next/cache";
 import type { FormState } from "@/lib/admin/form-state";
 import { createOwnershipRule, deleteOwnershipRule, setSlaDays } from "@/lib/admin/policy";
 import { createTeam } from "@/lib/admin/teams";
 import { createToken, revokeToken } from "@/lib/admin/tokens";
 import { changeRole, createUser, resetPassword, setDisabled, setTeams } from "@/lib/admin/users";
-import { getViewer, type Viewer } from "@/lib/auth/viewer";
-import { describeError } from "@/lib/errors";
-import { unstable_rethrow } from "next/navigation";
+import type { Viewer } from "@/lib/auth/viewer";
+import { asViewer, done, formText } from "@/lib/auth/form-action";
 import type { Role } from "@/lib/generated/prisma/enums";
 
-async function asViewer(work: (viewer: Viewer) => Promise<FormState>): Promise<FormState> {
-  const viewer = await getViewer();
-  if (!viewer) return { error: "Your session has ended; sign in again.", message: null };
-  try {
-    const result = await work(viewer);
-    revalidatePath("/admin", "layout");
-    return result;
-  } catch (error) {
-    unstable_rethrow(error);
-    // The same error model as the API: a refused or failed change is a message by the form, never a crash.
-    return { error: describeError(error, "admin action").message, message: null };
-  }
-}
-
-const text = (form: FormData, name: string) => String(form.get(name) ?? "");
-const done = (message: string): FormState => ({ error: null, message });
+const asAdmin = (work: (viewer: Viewer) => Promise<FormState>) => asViewer(work, { path: "/admin", type: "layout" }, "admin action");
+const text = formText;
 
 export async function createUserAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     const user = await createUser(viewer, { email: text(form, "email"), name: text(form, "name") || undefined, password: text(form, "password"), role: text(form, "role") as Role, teams: form.getAll("team").map(String) });
     return done(`Created ${user.email}.`);
   });
 }
 
 export async function changeRoleAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     await changeRole(viewer, text(form, "userId"), text(form, "role") as Role);
     return done("Role saved.");
   });
 }
 
 export async function setTeamsAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     await setTeams(viewer, text(form, "userId"), form.getAll("teamId").map(String));
     return done("Teams saved.");
   });
 }
 
 export async function setDisabledAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     const disable = text(form, "disabled") === "true";
     await setDisabled(viewer, text(form, "userId"), disable);
     return done(disable ? "Disabled and signed out everywhere." : "Enabled.");
@@ -59,21 +43,21 @@ export async function setDisabledAction(_: FormState, form: FormData): Promise<F
 }
 
 export async function resetPasswordAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     await resetPassword(viewer, text(form, "userId"), text(form, "password"));
     return done("Password set; their sessions were ended.");
   });
 }
 
 export async function createTeamAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     const team = await createTeam(viewer, { name: text(form, "name") });
     return done(`Created team ${team.name}.`);
   });
 }
 
 export async function createTokenAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     const created = await createToken(viewer, {
       name: text(form, "name"),
       scope: form.getAll("scope").map(String).join(","),
@@ -86,21 +70,21 @@ export async function createTokenAction(_: FormState, form: FormData): Promise<F
 }
 
 export async function revokeTokenAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     await revokeToken(viewer, text(form, "tokenId"));
     return done("Token revoked.");
   });
 }
 
 export async function setSlaAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     await setSlaDays(viewer, Object.fromEntries(form.entries()));
     return done("SLA days saved.");
   });
 }
 
 export async function createRuleAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     const changes = await createOwnershipRule(viewer, { team: text(form, "team"), repositoryPrefix: text(form, "repositoryPrefix"), clusterName: text(form, "clusterName"), namespace: text(form, "namespace") });
     const moved = [`${changes.images} image${changes.images === 1 ? "" : "s"}`, `${changes.clusters} cluster${changes.clusters === 1 ? "" : "s"}`, `${changes.namespaces} namespace${changes.namespaces === 1 ? "" : "s"}`, `${changes.findings} finding${changes.findings === 1 ? "" : "s"}`];
     return done(`Rule added and applied: ${moved.join(", ")} changed team. Later scans follow it too.`);
@@ -108,7 +92,7 @@ export async function createRuleAction(_: FormState, form: FormData): Promise<Fo
 }
 
 export async function deleteRuleAction(_: FormState, form: FormData): Promise<FormState> {
-  return asViewer(async (viewer) => {
+  return asAdmin(async (viewer) => {
     await deleteOwnershipRule(viewer, text(form, "ruleId"));
     return done("Rule removed.");
   });

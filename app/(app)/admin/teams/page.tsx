@@ -1,7 +1,7 @@
 import { AdminTable } from "@/components/admin/admin-table";
 import type { Metadata } from "next";
 import { Panel } from "@/components/ui/panel";
-import { ActionForm } from "@/components/admin/action-form";
+import { ActionForm } from "@/components/ui/action-form";
 import { button, input, label, td } from "@/components/admin/ui";
 import { createTeamAction } from "@/app/(app)/admin/actions";
 import { requirePermission } from "@/lib/auth/viewer";

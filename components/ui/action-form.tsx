@@ -28,7 +28,8 @@ export function ActionForm({
   }, [state, resetOnSuccess]);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    // The clicked button's name and value are part of the submission (approve or reject).
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     startTransition(() => formAction(data));
   };
   return (

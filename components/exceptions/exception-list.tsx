@@ -1,0 +1,43 @@
+// A list of exceptions with what each covers, who asked, why, how it ends, and the actions the
+// viewer may take on it (decide when pending and not theirs; revoke when approved; withdraw their own).
+import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
+import { DecideForm, RevokeForm } from "@/components/exceptions/decision-forms";
+import { describeCoverage, type ExceptionRow } from "@/lib/exceptions/list";
+import { isoDate, plural } from "@/lib/format";
+
+const STATUS_STYLE: Record<string, string> = {
+  pending: "bg-amber-100 text-amber-800",
+  approved: "bg-emerald-100 text-emerald-800",
+  rejected: "bg-slate-100 text-slate-700",
+  expired: "bg-slate-100 text-slate-700",
+  revoked: "bg-red-100 text-red-800",
+};
+
+export function ExceptionList({ rows, viewerId, mayDecide, empty }: { rows: ExceptionRow[]; viewerId: string; mayDecide: boolean; empty: string }) {
+  if (rows.length === 0) return <EmptyState>{empty}</EmptyState>;
+  return (
+    <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Exceptions">
+      {rows.map((e) => (
+        <li key={e.id} className="flex flex-col gap-2 p-4 text-sm">
+          <div className="flex flex-wrap items-center gap-2">
+            <span className={`rounded px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[e.status]}`}>{e.status}</span>
+            <span className="font-medium text-slate-900">
+              {e.finding ? <Link className="text-brand-700 hover:underline" href={`/findings/${e.finding.id}`}>{describeCoverage(e)}</Link> : describeCoverage(e)}
+            </span>
+            <span className="text-slate-500">· covers {plural(e._count.covers, "finding")} now</span>
+          </div>
+          <p className="whitespace-pre-line text-slate-700">{e.reason}</p>
+          <p className="text-xs text-slate-500">
+            Asked by {e.requestedBy.name || e.requestedBy.email} on {isoDate(e.createdAt)} · ends {e.untilFixAvailable ? "when a fix is available" : `on ${isoDate(e.expiresAt)}`}
+            {e.decidedBy && ` · ${e.status === "rejected" ? "rejected" : "approved"} by ${e.decidedBy.name || e.decidedBy.email}${e.decisionNote ? `: “${e.decisionNote}”` : ""}`}
+            {e.endReason && ` · ended ${isoDate(e.endedAt)}: ${e.endReason}`}
+          </p>
+          {e.status === "pending" && mayDecide && e.requestedBy.id !== viewerId && <DecideForm exceptionId={e.id} />}
+          {e.status === "pending" && mayDecide && e.requestedBy.id === viewerId && <p className="text-xs text-amber-700">Your own request: another security lead decides it (four eyes).</p>}
+          {(e.status === "approved" ? mayDecide : e.status === "pending" && (mayDecide || e.requestedBy.id === viewerId)) && <RevokeForm exceptionId={e.id} pending={e.status === "pending"} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
