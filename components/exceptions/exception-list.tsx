@@ -25,7 +25,7 @@ export function ExceptionList({ rows, viewerId, mayDecide, empty }: { rows: Exce
             <span className="font-medium text-slate-900">
               {e.finding ? <Link className="text-brand-700 hover:underline" href={`/findings/${e.finding.id}`}>{describeCoverage(e)}</Link> : describeCoverage(e)}
             </span>
-            <span className="text-slate-500">· covers {plural(e._count.covers, "finding")} now</span>
+            {e.status === "approved" && <span className="text-slate-500">· covers {plural(e._count.covers, "finding")} now</span>}
           </div>
           <p className="whitespace-pre-line text-slate-700">{e.reason}</p>
           <p className="text-xs text-slate-500">
@@ -35,7 +35,7 @@ export function ExceptionList({ rows, viewerId, mayDecide, empty }: { rows: Exce
           </p>
           {e.status === "pending" && mayDecide && e.requestedBy.id !== viewerId && <DecideForm exceptionId={e.id} />}
           {e.status === "pending" && mayDecide && e.requestedBy.id === viewerId && <p className="text-xs text-amber-700">Your own request: another security lead decides it (four eyes).</p>}
-          {(e.status === "approved" ? mayDecide : e.status === "pending" && (mayDecide || e.requestedBy.id === viewerId)) && <RevokeForm exceptionId={e.id} pending={e.status === "pending"} />}
+          {(e.status === "approved" ? mayDecide : e.status === "pending" && e.requestedBy.id === viewerId) && <RevokeForm exceptionId={e.id} pending={e.status === "pending"} />}
         </li>
       ))}
     </ul>

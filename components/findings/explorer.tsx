@@ -73,16 +73,16 @@ const columns = [
     header: "Where",
     cell: (c) => {
       const f = c.row.original;
-      const where = [f.namespace].filter(Boolean).join(" / ");
       return (
-        <div className="max-w-[14rem] truncate text-xs" title={f.target}>
-          {f.imageId ? <Link className="hover:underline" href={`/images/${f.imageId}`}>{f.target}</Link> : f.target}
-          {where && <span className="text-slate-500"> · {where}</span>}
+        <div className="max-w-[13rem] text-xs">
+          <div className="truncate" title={f.target}>
+            {f.imageId ? <Link className="hover:underline" href={`/images/${f.imageId}`}>{f.target}</Link> : f.target}
+          </div>
+          <div className="truncate text-slate-500">{[f.team ?? "no team", f.namespace].filter(Boolean).join(" · ")}</div>
         </div>
       );
     },
   }),
-  column.accessor("team", { header: "Team", cell: (c) => c.getValue() ?? <span className="text-slate-400">none</span> }),
   column.accessor("status", {
     header: "Status",
     cell: (c) => (
@@ -168,7 +168,7 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
             <button className="mt-1 text-brand-700 hover:underline" onClick={() => set({ rule: null, vuln: null, image: null, namespace: null, target: null })}>Clear these</button>
           </div>
         )}
-        <Link href="/findings" className="block text-brand-700 hover:underline">Reset all filters</Link>
+        <Link href="/findings?all=1" className="block text-brand-700 hover:underline">Reset all filters</Link>
       </aside>
 
       <section aria-label="Findings" className="min-w-0">

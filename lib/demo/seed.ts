@@ -10,6 +10,7 @@ import { createUser } from "@/lib/admin/users";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
+import { seedTriage } from "@/lib/demo/triage";
 import { DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, type DemoService } from "@/lib/demo/organisation";
 
 const DAY = 24 * 3600 * 1000;
@@ -52,6 +53,7 @@ export async function seedDemoData(options: { password: string; fixturesDir: str
     }
   }
   scans += await seedClusterData(options.fixturesDir, now);
+  await seedTriage(now);
   return {
     users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })),
     password: options.password,

@@ -53,15 +53,16 @@ export async function decideException(actor: UserActor, input: z.input<typeof de
   });
 }
 
-/** A lead revokes an approved exception (its findings reopen); the requester (or a lead) withdraws a pending one. */
+/** A lead revokes an approved exception (its findings reopen); the requester withdraws a pending one. */
 export async function revokeException(actor: UserActor, exceptionIdInput: string, note: string, now = new Date()): Promise<{ reopened: number }> {
   const exceptionId = check(z.string().min(1).max(64), exceptionIdInput);
   const reason = check(z.string().trim().min(3, "say why in a few words").max(2000), note);
   return db.$transaction(async (tx) => {
     const exception = await lockException(tx, exceptionId);
     const lead = can(actor.role, "exceptions:decide");
-    if (exception.status === "pending" ? !(lead || exception.requestedById === actor.userId) : !lead) {
-      throw new AppError("forbidden", exception.status === "pending" ? "Only the requester or a security lead may withdraw this request" : "Only a security lead may revoke an exception");
+    // A pending request is withdrawn by its requester (a lead rejects it instead); an approved one is revoked by a lead.
+    if (exception.status === "pending" ? exception.requestedById !== actor.userId : !lead) {
+      throw new AppError("forbidden", exception.status === "pending" ? "Only the requester may withdraw a request; a security lead rejects it" : "Only a security lead may revoke an exception");
     }
     if (exception.status !== "pending" && exception.status !== "approved") throw new AppError("conflict", `This exception is already ${exception.status}`);
     await tx.riskException.update({ where: { id: exceptionId }, data: { status: "revoked", endedAt: now, endedById: actor.userId, endReason: reason } });

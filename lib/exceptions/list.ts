@@ -15,7 +15,7 @@ export function tabsFor(viewer: Viewer): ExceptionTab[] {
 const select = {
   id: true, status: true, reason: true, expiresAt: true, untilFixAvailable: true, createdAt: true, decidedAt: true, decisionNote: true, endedAt: true, endReason: true,
   kind: true, ruleId: true, packageName: true,
-  finding: { select: { id: true, ruleId: true, title: true, targetKey: true } },
+  finding: { select: { id: true, ruleId: true, title: true, targetKey: true, image: { select: { tags: true, repository: { select: { name: true } } } }, cluster: { select: { name: true } } } },
   repository: { select: { name: true } }, namespace: { select: { name: true, cluster: { select: { name: true } } } }, team: { select: { name: true } },
   cluster: { select: { name: true } }, workload: { select: { kind: true, name: true } },
   requestedBy: { select: { id: true, name: true, email: true } }, decidedBy: { select: { name: true, email: true } },
@@ -39,7 +39,11 @@ export async function listExceptions(viewer: Viewer, tab: ExceptionTab, now = ne
 
 /** "CVE-2023-1234 in openssl across repository registry/x" — what an exception covers, in words. */
 export function describeCoverage(e: ExceptionRow): string {
-  if (e.finding) return `${e.finding.ruleId} on ${e.finding.targetKey.replace(/^(image|artifact|cluster):/, "")}`;
+  if (e.finding) {
+    const { image, cluster, targetKey } = e.finding;
+    const target = image ? `${image.repository.name}${image.tags[0] ? `:${image.tags[0]}` : ""}` : (cluster?.name ?? targetKey.replace(/^artifact:/, ""));
+    return `${e.finding.ruleId} on ${target}`;
+  }
   const what = `${e.ruleId}${e.packageName ? ` in ${e.packageName}` : ""}`;
   const where = e.repository ? `repository ${e.repository.name}`
     : e.namespace ? `namespace ${e.namespace.cluster.name} / ${e.namespace.name}`

@@ -165,7 +165,8 @@ async function applyAction(tx: DbTx, actor: UserActor, action: z.infer<typeof tr
         now,
         justification,
       );
-      const note = [justification && JUSTIFICATION_LABELS[justification], action.comment].filter(Boolean).join(": ") || null;
+      // The comment is stored as a comment (it follows the event in the timeline); the event names the justification.
+      const note = justification ? JUSTIFICATION_LABELS[justification] : null;
       await event("status_changed", `status, $1::"FindingStatus", $2, $3, $4::timestamptz`, action.status, actor.userId, note, now);
       if (action.comment) await addComments(tx, actor, action.comment, now, false);
       return changed;
