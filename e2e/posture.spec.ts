@@ -78,7 +78,10 @@ test("an engineer searches a CVE and a package, and sees only their team", async
   await signIn(page, await user("engineer", [calm]), password);
   // The CVE exists (the lead finds it), so finding nothing below is the scope at work.
   expect((await sql(`SELECT 1 FROM "Finding" WHERE "vulnerabilityId" = 'CVE-2020-8165' AND status = 'open'`)).length).toBeGreaterThan(0);
+  // An engineer's queue opens on their assignments; "All findings" is everything they may see.
   await page.goto("/findings");
+  await expect(page).toHaveURL(/assignee=me/);
+  await page.getByRole("link", { name: "All findings" }).click();
   await page.getByLabel("Search findings").fill("CVE-2020-8165");
   await page.getByRole("button", { name: "Go" }).click();
   await expect(page).toHaveURL(/q=CVE-2020-8165/);

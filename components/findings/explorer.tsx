@@ -198,7 +198,7 @@ export function FindingsExplorer({ initialSearch, initialRows, initialFacets, te
           </p>
         )}
         {canTriage && !grouped && (bulkOpen || selected.size > 0) && (
-          <BulkBar selected={[...selected]} filter={toSearch(state, ["after", "group", "page"])} total={facets?.total ?? null} viewerId={viewerId} clear={() => setSelected(new Set())} />
+          <BulkBar selected={[...selected]} filter={toSearch(state, ["after", "group", "page"])} total={facets?.total ?? null} viewerId={viewerId} clear={() => { setSelected(new Set()); setBulkOpen(true); }} />
         )}
         {grouped ? (
           <VulnerabilityTable query={groupsQuery} page={Number(state.page ?? "1")} setPage={(p) => setState({ page: p > 1 ? String(p) : null })} onPick={(vuln) => setState({ vuln, group: null, after: null, page: null })} />

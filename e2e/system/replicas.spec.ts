@@ -59,6 +59,12 @@ test("two replicas on one database: one migration, shared sessions, exact counts
   const [counts] = await query<{ scans: number; findings: number }>(databaseUrl, `SELECT (SELECT count(*)::int FROM "Scan") AS scans, (SELECT count(*)::int FROM "Finding") AS findings`);
   expect(counts).toEqual({ scans: 16, findings: 100 + 15 * 50 });
 
+  // An approved exception whose date has passed: the expiry job (every minute) reopens its finding, once.
+  const [{ id: findingId }] = await query<{ id: string }>(databaseUrl, `SELECT id FROM "Finding" ORDER BY id LIMIT 1`);
+  const [{ id: leadId }] = await query<{ id: string }>(databaseUrl, `SELECT id FROM "User" WHERE email = 'lead@replicas.test'`);
+  await query(databaseUrl, `INSERT INTO "RiskException" (id, "findingId", "requestedById", reason, status, "expiresAt") VALUES ('replicas-exception', $1, $2, 'ends now', 'approved', now() - interval '1 second')`, [findingId, leadId]);
+  await query(databaseUrl, `UPDATE "Finding" SET status = 'risk_accepted', "exceptionId" = 'replicas-exception', "statusChangedAt" = now() WHERE id = $1`, [findingId]);
+
   // The maintenance jobs are due every minute here; whichever replica takes a run, no run happens twice.
   const firstMinute = Math.ceil(Date.now() / 60_000) * 60_000;
   await expect
@@ -72,9 +78,16 @@ test("two replicas on one database: one migration, shared sessions, exact counts
     databaseUrl,
     `SELECT name, "dueAt", count(*)::int AS runs, array_agg("ranBy") AS by FROM "JobRun" GROUP BY 1, 2 ORDER BY 1, 2`,
   );
-  expect(new Set(slots.map((s) => s.name))).toEqual(new Set(["maintenance.purge-expired", "posture.retire-images"]));
+  expect(new Set(slots.map((s) => s.name))).toEqual(new Set(["maintenance.purge-expired", "posture.retire-images", "exceptions.expire"]));
   expect(slots.length).toBeGreaterThanOrEqual(4);
   expect(slots.filter((s) => s.runs !== 1)).toEqual([]);
+
+  const reopened = await query<{ status: string; events: number }>(
+    databaseUrl,
+    `SELECT status, (SELECT count(*)::int FROM "FindingEvent" e WHERE e."findingId" = f.id AND e.type = 'exception_expired') AS events FROM "Finding" f WHERE id = $1`,
+    [findingId],
+  );
+  expect(reopened).toEqual([{ status: "open", events: 1 }]);
 
   for (const app of apps) expect(await stopApp(app)).toBe(0);
 });
