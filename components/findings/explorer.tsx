@@ -49,23 +49,19 @@ const columns = [
   column.accessor("severity", { header: "Severity", cell: (c) => <SeverityBadge severity={c.getValue()} /> }),
   column.accessor("ruleId", {
     header: "Finding",
-    cell: (c) => (
-      <div className="min-w-0">
-        <Link className="font-medium text-brand-700 hover:underline" href={`/findings/${c.row.original.id}`}>{c.getValue()}</Link>
-        <div className="max-w-[16rem] truncate text-xs text-slate-500" title={c.row.original.title}>{c.row.original.title}</div>
-      </div>
-    ),
-  }),
-  column.accessor("packageName", {
-    header: "Package",
     cell: (c) => {
       const f = c.row.original;
-      if (!f.packageName) return <span className="text-slate-400">—</span>;
       return (
-        <span className="block max-w-[12rem] break-words text-xs">
-          {f.packageName} {f.installedVersion}
-          {f.fixedVersion ? <span className="text-emerald-700"> → {f.fixedVersion}</span> : <span className="text-slate-400"> (no fix)</span>}
-        </span>
+        <div className="min-w-0 max-w-[15rem]">
+          <Link className="font-medium text-brand-700 hover:underline" href={`/findings/${f.id}`}>{c.getValue()}</Link>
+          <div className="truncate text-xs text-slate-500" title={f.title}>{f.title}</div>
+          {f.packageName && (
+            <div className="break-words text-xs">
+              {f.packageName} {f.installedVersion}
+              {f.fixedVersion ? <span className="text-emerald-700"> → {f.fixedVersion}</span> : <span className="text-slate-400"> (no fix)</span>}
+            </div>
+          )}
+        </div>
       );
     },
   }),
@@ -74,7 +70,7 @@ const columns = [
     cell: (c) => {
       const f = c.row.original;
       return (
-        <div className="max-w-[13rem] text-xs">
+        <div className="max-w-[12rem] text-xs">
           <div className="truncate" title={f.target}>
             {f.imageId ? <Link className="hover:underline" href={`/images/${f.imageId}`}>{f.target}</Link> : f.target}
           </div>
@@ -84,22 +80,18 @@ const columns = [
     },
   }),
   column.accessor("status", {
-    header: "Status",
-    cell: (c) => (
-      <div className="text-xs">
-        <div>{c.getValue().replace("_", " ")}</div>
-        {c.row.original.assignee && <div className="text-slate-500">{c.row.original.assignee}</div>}
-      </div>
-    ),
-  }),
-  column.accessor("dueAt", {
-    header: "Due",
-    cell: (c) => (
-      <div className="flex flex-col items-start gap-0.5 whitespace-nowrap text-xs">
-        {c.getValue() ? String(c.getValue()).slice(0, 10) : <span className="text-slate-400">—</span>}
-        <SlaBadge status={c.row.original.status} dueAt={c.getValue()} now={new Date()} />
-      </div>
-    ),
+    header: "Status · due",
+    cell: (c) => {
+      const f = c.row.original;
+      return (
+        <div className="flex flex-col items-start gap-0.5 whitespace-nowrap text-xs">
+          <span>{f.status.replace("_", " ")}</span>
+          {f.assignee && <span className="max-w-[9rem] truncate text-slate-500" title={f.assignee}>{f.assignee}</span>}
+          {f.dueAt && <span className="text-slate-600">due {String(f.dueAt).slice(0, 10)}</span>}
+          <SlaBadge status={f.status} dueAt={f.dueAt} now={new Date()} />
+        </div>
+      );
+    },
   }),
 ];
 

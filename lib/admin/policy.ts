@@ -8,6 +8,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { applyOwnershipRules, type OwnershipChanges } from "@/lib/ownership/apply-rules";
 import { SEVERITIES } from "@/lib/findings/model";
+import { recomputeDueDates } from "@/lib/sla/policy";
+import { loadSlaSettings } from "@/lib/sla/settings";
 
 export async function loadPolicy(actor: Actor) {
   authorize(actor, "policy:manage");
@@ -42,9 +44,11 @@ export async function setSlaDays(actor: Actor, input: Record<string, unknown>): 
       else await tx.slaPolicy.upsert({ where: { severity }, create: { severity, days }, update: { days } });
     }
     if (SEVERITIES.some((s) => before[s] !== wanted[s])) {
-      await recordAudit({ ...auditActor(actor), action: "policy.sla_changed", targetType: "policy", targetId: "sla", details: { from: before, to: wanted } }, tx);
+      // Open findings follow the new days at once.
+      const recomputed = await recomputeDueDates(tx, await loadSlaSettings(tx));
+      await recordAudit({ ...auditActor(actor), action: "policy.sla_changed", targetType: "policy", targetId: "sla", details: { from: before, to: wanted, recomputed } }, tx);
     }
-  });
+  }, { timeout: 300_000 });
 }
 
 const ruleInput = z.object({

@@ -10,6 +10,8 @@ import { triage, triageOne } from "@/lib/triage/apply";
 import { requestException } from "@/lib/exceptions/request";
 import { decideException, expireExceptions, revokeException } from "@/lib/exceptions/decide";
 import { slaState } from "@/lib/sla/state";
+import { setSlaOptions, setTeamSla } from "@/lib/sla/policy";
+import { setSlaDays } from "@/lib/admin/policy";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { resetDatabase } from "../support/db-state";
 import { fixtureJson } from "../support/fixtures";
@@ -231,4 +233,23 @@ describe("SLA", () => {
     expect(slaState({ status: "open", dueAt: at(17) }, at(18))).toBe("breached");
     expect(slaState({ status: "risk_accepted", dueAt: at(17) }, at(18))).toBe("paused");
   });
+
+  it("applies a policy change to open findings at once: organisation days, a team's days, the fix-available clock", async () => {
+    const [finding] = await findingsOf(teams.payments);
+    expect(finding.dueAt).toEqual(at(90));
+    await setSlaDays(CLI_ACTOR, { critical: 7, high: 30, medium: 60, low: 120, unknown: "" });
+    expect((await db.finding.findUniqueOrThrow({ where: { id: finding.id } })).dueAt).toEqual(at(60));
+    await setTeamSla(CLI_ACTOR, "Payments", { medium: 10 });
+    expect((await db.finding.findUniqueOrThrow({ where: { id: finding.id } })).dueAt).toEqual(at(10));
+    expect((await findingsOf(teams.storefront))[0].dueAt).toEqual(at(60));
+    // Under "clock starts when a fix exists", a vulnerability without a fix has no due date yet.
+    await ingest(alpine("pay/nofix", { withoutFix: true }), "Payments", at(2));
+    await setSlaOptions(CLI_ACTOR, { reopenRestartsClock: false, clockStartsAtFix: true, maxExceptionDays: 30 });
+    const unfixed = await db.finding.findFirstOrThrow({ where: { image: { repository: { name: "registry.acme.dev/pay/nofix" } } } });
+    expect(unfixed.dueAt).toBeNull();
+    await ingest(alpine("pay/nofix"), "Payments", at(5));
+    expect((await db.finding.findUniqueOrThrow({ where: { id: unfixed.id } })).dueAt).toEqual(at(15));
+    expect(await db.auditLog.count({ where: { action: { in: ["policy.sla_changed", "policy.team_sla_changed", "policy.sla_options_changed"] } } })).toBe(3);
+  });
 });
+

@@ -4,6 +4,7 @@
 import type { FormState } from "@/lib/admin/form-state";
 import { createOwnershipRule, deleteOwnershipRule, setSlaDays } from "@/lib/admin/policy";
 import { createTeam } from "@/lib/admin/teams";
+import { setSlaOptions, setTeamSla } from "@/lib/sla/policy";
 import { createToken, revokeToken } from "@/lib/admin/tokens";
 import { changeRole, createUser, resetPassword, setDisabled, setTeams } from "@/lib/admin/users";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -80,6 +81,20 @@ export async function setSlaAction(_: FormState, form: FormData): Promise<FormSt
   return asAdmin(async (viewer) => {
     await setSlaDays(viewer, Object.fromEntries(form.entries()));
     return done("SLA days saved.");
+  });
+}
+
+export async function setSlaOptionsAction(_: FormState, form: FormData): Promise<FormState> {
+  return asAdmin(async (viewer) => {
+    const { recomputed } = await setSlaOptions(viewer, { reopenRestartsClock: form.get("reopenRestartsClock") === "on", clockStartsAtFix: form.get("clockStartsAtFix") === "on", maxExceptionDays: text(form, "maxExceptionDays") as unknown as number });
+    return done(`SLA options saved${recomputed ? `; ${recomputed} due dates moved` : ""}.`);
+  });
+}
+
+export async function setTeamSlaAction(_: FormState, form: FormData): Promise<FormState> {
+  return asAdmin(async (viewer) => {
+    const { recomputed } = await setTeamSla(viewer, text(form, "team"), Object.fromEntries(form.entries()));
+    return done(`Team SLA saved; ${recomputed} due date${recomputed === 1 ? "" : "s"} moved.`);
   });
 }
 

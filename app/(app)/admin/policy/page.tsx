@@ -1,6 +1,8 @@
 import { AdminTable } from "@/components/admin/admin-table";
 import type { Metadata } from "next";
-import { CreateRuleForm, DeleteRuleForm, SlaForm } from "@/components/admin/policy-forms";
+import { CreateRuleForm, DeleteRuleForm, SlaForm, SlaOptionsForm, TeamSlaForm } from "@/components/admin/policy-forms";
+import { loadSlaSettings } from "@/lib/sla/settings";
+import { teamSlaOverrides } from "@/lib/sla/policy";
 import { td } from "@/components/admin/ui";
 import { Panel } from "@/components/ui/panel";
 import { requirePermission } from "@/lib/auth/viewer";
@@ -11,11 +13,23 @@ export const metadata: Metadata = { title: "Policy" };
 
 export default async function PolicyPage() {
   const viewer = await requirePermission("policy:manage");
-  const [policy, teams] = await Promise.all([loadPolicy(viewer), listTeams(viewer)]);
+  const [policy, teams, options, overrides] = await Promise.all([loadPolicy(viewer), listTeams(viewer), loadSlaSettings(), teamSlaOverrides()]);
   return (
     <div className="flex flex-col gap-6">
       <Panel title="SLA: days to fix an open finding, per severity">
         <SlaForm sla={policy.sla} />
+      </Panel>
+      <Panel title="SLA clock and exceptions">
+        <SlaOptionsForm options={options} />
+      </Panel>
+      <Panel title="A team's own SLA days">
+        <p className="mb-3 text-sm text-slate-500">Blank keeps the organisation&apos;s days for that severity. Saving replaces the team&apos;s days.</p>
+        <TeamSlaForm teams={teams.map((t) => t.name)} />
+        {overrides.length > 0 && (
+          <ul className="mt-3 text-sm text-slate-700" aria-label="Team SLA overrides">
+            {overrides.map((o) => <li key={o.team}>{o.team}: {Object.entries(o.days).map(([s, d]) => `${s} ${d} days`).join(", ")}</li>)}
+          </ul>
+        )}
       </Panel>
       <Panel title="Ownership rules">
         <p className="mb-3 text-sm text-slate-500">
