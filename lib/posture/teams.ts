@@ -3,6 +3,7 @@
 import { NotVisible } from "@/lib/authz/actor";
 import { teamRowFilter, type Scope } from "@/lib/authz/policy";
 import { LRUCache } from "lru-cache";
+import { AT_RISK_DAYS } from "@/lib/sla/state";
 import { db } from "@/lib/db";
 import { listImages } from "@/lib/images/list-images";
 import { checkId } from "@/lib/posture/ids";
@@ -48,9 +49,12 @@ export async function teamDetail(scope: Scope, id: string, now = new Date()) {
   const [postures, worstImages, [timing], trend] = await Promise.all([
     posturesOf(scope, "team", [id]),
     listImages(teamScope, { page: 1, sort: "score", state: "active" }, now),
-    db.$queryRaw<{ overdue: number; fixed90: number; medianDaysToFix: number | null }[]>`
+    db.$queryRaw<{ overdue: number; atRisk: number; accepted: number; fixed90: number; medianDaysToFix: number | null }[]>`
       SELECT
         (SELECT count(*) FROM "Finding" f WHERE f."teamId" = ${id} AND f.status IN ('open', 'in_progress') AND f."dueAt" < ${now})::int AS overdue,
+        (SELECT count(*) FROM "Finding" f WHERE f."teamId" = ${id} AND f.status IN ('open', 'in_progress') AND f."dueAt" >= ${now}
+           AND f."dueAt" < ${new Date(now.getTime() + AT_RISK_DAYS * DAY)})::int AS "atRisk",
+        (SELECT count(*) FROM "Finding" f WHERE f."teamId" = ${id} AND f.status = 'risk_accepted')::int AS accepted,
         (SELECT count(*) FROM "Finding" f WHERE f."teamId" = ${id} AND f."fixedAt" >= ${new Date(now.getTime() - 90 * DAY)} AND f.status = 'fixed')::int AS fixed90,
         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM f."fixedAt" - f."firstSeenAt") / 86400)
            FROM "Finding" f WHERE f."teamId" = ${id} AND f."fixedAt" >= ${new Date(now.getTime() - 90 * DAY)} AND f.status = 'fixed') AS "medianDaysToFix"`,
@@ -63,6 +67,8 @@ export async function teamDetail(scope: Scope, id: string, now = new Date()) {
     posture: postures.get(id) ?? NO_POSTURE,
     worstImages: worstImages.rows.filter((i) => i.score < 100).slice(0, 10),
     overdue: timing.overdue,
+    atRisk: timing.atRisk,
+    accepted: timing.accepted,
     fixedLast90Days: timing.fixed90,
     medianDaysToFix: timing.medianDaysToFix === null ? null : Math.round(timing.medianDaysToFix * 10) / 10,
     trend,

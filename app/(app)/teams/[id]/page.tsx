@@ -27,7 +27,9 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
           <SeverityCounts counts={team.posture.findings} />
           <dl className="mt-3 grid grid-cols-[1fr_auto] gap-y-1 text-sm">
             <dt className="text-slate-600">Fixable</dt><dd className="tabular-nums">{team.posture.fixable}</dd>
-            <dt className="text-slate-600">Past their due date</dt><dd className={`tabular-nums ${team.overdue ? "font-semibold text-red-700" : ""}`}>{team.overdue}</dd>
+            <dt className="text-slate-600"><Link className={link} href={`/findings?team=${team.id}&sla=breached&sort=due`}>SLA breached</Link></dt><dd className={`tabular-nums ${team.overdue ? "font-semibold text-red-700" : ""}`}>{team.overdue}</dd>
+            <dt className="text-slate-600"><Link className={link} href={`/findings?team=${team.id}&sla=at_risk&sort=due`}>At risk (due within 7 days)</Link></dt><dd className={`tabular-nums ${team.atRisk ? "font-semibold text-amber-700" : ""}`}>{team.atRisk}</dd>
+            <dt className="text-slate-600">Risk accepted (paused)</dt><dd className="tabular-nums">{team.accepted}</dd>
             <dt className="text-slate-600">Fixed in the last 90 days</dt><dd className="tabular-nums">{team.fixedLast90Days}</dd>
             <dt className="text-slate-600">Median days to fix (90 days)</dt><dd className="tabular-nums">{team.medianDaysToFix ?? "—"}</dd>
           </dl>
