@@ -1,0 +1,31 @@
+// GET /api/v1/vex?image=<ref-or-digest>[&format=openvex|trivyignore]: an image's triage decisions
+// for scanners (read scope; a team-bound token only for its team's images).
+import { z } from "zod";
+import { apiRoute, queryObject } from "@/lib/api/handler";
+import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
+import { findImageByRef } from "@/lib/images/find-image";
+import { decisionsOf } from "@/lib/vex/decisions";
+import { openVexDocument } from "@/lib/vex/openvex";
+import { trivyIgnore } from "@/lib/vex/trivyignore";
+import { check } from "@/lib/admin/input";
+
+const querySchema = z.object({
+  image: z.string({ message: "image is required: a reference or a digest" }).trim().min(1, "image is required: a reference or a digest").max(512),
+  format: z.enum(["openvex", "trivyignore"], { message: "format is openvex or trivyignore" }).default("openvex"),
+});
+
+export const GET = apiRoute({ token: "read" }, async ({ url, token }) => {
+  const query = check(querySchema, queryObject(url));
+  const image = await findImageByRef(query.image);
+  // Another team's image is answered as unknown: a bound token learns nothing about it.
+  if (!image || (token.teamId && image.teamId !== token.teamId)) throw new AppError("not_found", `No scanned image matches ${query.image}`);
+  const decisions = await decisionsOf(image.id);
+  const name = `${image.repository.name}${image.digest ? `@${image.digest}` : image.tags[0] ? `:${image.tags[0]}` : ""}`;
+  if (query.format === "trivyignore") {
+    return new Response(trivyIgnore(name, decisions, new Date()), { headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  if (!image.digest) throw new AppError("conflict", `${name} has no registry digest, so a scanner cannot match a VEX document to it: scan it by digest or from a registry`);
+  if (decisions.length === 0) throw new AppError("not_found", `No triage decision on ${name} to export yet`);
+  return Response.json(openVexDocument({ repository: image.repository.name, digest: image.digest }, decisions, env().publicUrl));
+});
