@@ -38,6 +38,7 @@ const PAGES: Record<string, PageRule | ScopedRule> = {
   "/repositories": EVERYONE,
   "/help/score": EVERYONE,
   "/fixes": EVERYONE,
+  "/exceptions": EVERYONE,
   "/reports": EVERYONE,
   "/admin": LEADS,
   "/admin/audit": LEADS,
@@ -56,12 +57,15 @@ const INGEST = { none: 401, ingest: "2xx", read: 403, "ingest,read": "2xx", revo
 const PUBLIC = { none: 200, ingest: 200, read: 200, "ingest,read": 200, revoked: 200, expired: 200, session: 200 } as const;
 /** The UI's own data routes: a signed-in person's session cookie, never an API token. */
 const SESSION_ONLY = { none: 401, ingest: 401, read: 401, "ingest,read": 401, revoked: 401, expired: 401, session: 200 } as const;
+/** The read API: a token with the read scope. */
+const READ = { none: 401, ingest: 403, read: "2xx", "ingest,read": "2xx", revoked: 401, expired: 401, session: 401 } as const;
 const NOT_EXPOSED = { none: 404, ingest: 404, read: 404, "ingest,read": 404, revoked: 404, expired: 404, session: 404 } as const;
 
 const APIS: Record<string, ApiRule[]> = {
   "/api/v1/scans": [{ method: "POST", path: (ids) => `/api/v1/scans?team=${ids.teamA}`, body: fixture("trivy/trivy_alpine-310.json"), expect: INGEST }],
   "/api/v1/runtime-events": [{ method: "POST", path: () => "/api/v1/runtime-events?cluster=matrix", body: fixture("falco/falco-website_misc-alerts.jsonl"), expect: INGEST }],
   "/api/health": [{ method: "GET", path: () => "/api/health", expect: PUBLIC }],
+  "/api/v1/vex": [{ method: "GET", path: (ids) => `/api/v1/vex?image=${encodeURIComponent(`registry.example.com/${ids.teamA.toLowerCase()}/api:1.0`)}&format=trivyignore`, expect: READ }],
   "/api/ui/findings": [
     { method: "GET", path: () => "/api/ui/findings?severity=high", expect: SESSION_ONLY },
     { method: "GET", path: () => "/api/ui/findings?group=vulnerability", expect: SESSION_ONLY },

@@ -1,0 +1,61 @@
+// Top fixes from real scanner reports: grouped by package and installed version, the target that
+// fixes all of a group's vulnerabilities in its ecosystem's order, ranked by severity weight, and
+// scoped to the viewer's teams.
+import { beforeEach, describe, expect, it } from "vitest";
+import { createTeam } from "@/lib/admin/teams";
+import { CLI_ACTOR } from "@/lib/authz/actor";
+import { scopeOfViewer } from "@/lib/authz/policy";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { endOfLifeImages, topFixes } from "@/lib/fixes/top-fixes";
+import { resetDatabase } from "../support/db-state";
+import { fixtureText } from "../support/fixtures";
+
+let payments: string;
+
+beforeEach(async () => {
+  await resetDatabase();
+  payments = (await createTeam(CLI_ACTOR, { name: "Payments" })).id;
+  await createTeam(CLI_ACTOR, { name: "Data" });
+  for (const [image, fixture, team] of [
+    ["registry.acme.dev/pay/api:1", "trivy/trivy_alpine-310.json", "Payments"],
+    ["registry.acme.dev/pay/worker:1", "trivy/trivy_alpine-310.json", "Payments"],
+    ["registry.acme.dev/pay/gems:1", "trivy/trivy_fluentd-gems.json", "Payments"],
+    ["registry.acme.dev/data/etl:1", "trivy/trivy_centos-7.json", "Data"],
+  ]) {
+    await ingestReport({ body: fixtureText(fixture), context: { format: "auto", team, image } });
+  }
+});
+
+describe("top fixes", () => {
+  it("group by package and version, target the version that fixes all, rank by severity weight", async () => {
+    const fixes = await topFixes({ teamIds: null }, {});
+    const libcrypto = fixes.find((f) => f.packageName === "libcrypto1.1")!;
+    // CVE-2019-1549 is fixed in 1.1.1d-r0, CVE-2019-1551 in 1.1.1d-r2: the upgrade that closes both is r2.
+    expect(libcrypto).toMatchObject({ installedVersion: "1.1.1c-r0", ecosystem: "apk", target: "1.1.1d-r2", findings: 4, vulnerabilities: 2, images: 2, teams: 1 });
+    expect(libcrypto.imageList.map((i) => i.name)).toEqual(["registry.acme.dev/pay/api:1", "registry.acme.dev/pay/worker:1"]);
+    // Rails lists one fix per release line: the one above the installed version is the target.
+    const rails = fixes.find((f) => f.installedVersion === "6.0.2.1")!;
+    expect(rails.target).toBe("6.0.3.1");
+    const weights = fixes.map((f) => f.weight);
+    expect(weights).toEqual([...weights].sort((a, b) => b - a));
+    // The heaviest fix comes first: a critical outweighs any number of mediums here.
+    expect(fixes[0].bySeverity.critical + fixes[0].bySeverity.high).toBeGreaterThan(0);
+    expect(fixes.find((f) => f.ecosystem === "rpm")?.target).toMatch(/^1:1\.0\.2k-/);
+  });
+
+  it("show an engineer only their teams' fixes", async () => {
+    const scope = scopeOfViewer({ role: "engineer", teamIds: [payments] });
+    const fixes = await topFixes(scope, {});
+    expect(fixes.length).toBeGreaterThan(0);
+    expect(fixes.every((f) => f.ecosystem !== "rpm")).toBe(true); // centos is Data's
+    // Naming another team does not widen the scope.
+    const data = (await topFixes({ teamIds: null }, {})).filter((f) => f.ecosystem === "rpm");
+    expect(data.length).toBeGreaterThan(0);
+    expect(await topFixes(scope, { team: "data-team-id" })).toEqual([]);
+  });
+
+  it("list images on an end-of-life OS", async () => {
+    const eol = await endOfLifeImages({ teamIds: null }, {});
+    expect(eol.every((i) => typeof i.open === "number")).toBe(true);
+  });
+});
