@@ -13,7 +13,7 @@ const ROLES = ["admin", "security_lead", "engineer", "manager"] as const;
 type Role = (typeof ROLES)[number];
 type Viewer = Role | "anonymous";
 /** 200, 404 (hidden, the same as missing), or a redirect to the sign-in page or home. */
-type Outcome = 200 | 404 | "to-login" | "to-home";
+type Outcome = 200 | 404 | "to-login" | "to-home" | "to-own-queue";
 type PageRule = Record<Viewer, Outcome>;
 
 const EVERYONE: PageRule = { anonymous: "to-login", admin: 200, security_lead: 200, engineer: 200, manager: 200 };
@@ -32,7 +32,8 @@ const PAGES: Record<string, PageRule | ScopedRule> = {
   "/clusters/[id]": SCOPED,
   "/teams": EVERYONE,
   "/teams/[id]": SCOPED,
-  "/findings": EVERYONE,
+  // An engineer's queue opens on their own assignments.
+  "/findings": { ...EVERYONE, engineer: "to-own-queue" },
   "/findings/[id]": SCOPED,
   "/packages": EVERYONE,
   "/repositories": EVERYONE,
@@ -139,7 +140,11 @@ test("every page and API route under app/ has an entry in this matrix", () => {
 });
 
 function outcomeOf(status: number, location: string | undefined): Outcome | number {
-  if (status >= 300 && status < 400 && location) return new URL(location, "http://x").pathname === "/login" ? "to-login" : "to-home";
+  if (status >= 300 && status < 400 && location) {
+    const to = new URL(location, "http://x");
+    if (to.pathname === "/findings" && to.searchParams.get("assignee") === "me") return "to-own-queue";
+    return to.pathname === "/login" ? "to-login" : "to-home";
+  }
   return status;
 }
 

@@ -88,7 +88,7 @@ test("a security lead sets SLA days and an ownership rule that new scans follow"
   admin("create-team", "--name", team);
   await signIn(page, lead, "lead-password-12");
   await page.goto("/admin/policy");
-  await page.getByLabel("Critical").fill("5");
+  await page.getByRole("region", { name: /SLA: days to fix/ }).getByLabel("Critical").fill("5");
   await page.getByRole("button", { name: "Save SLA" }).click();
   await expect(page.getByRole("status").filter({ hasText: "SLA days saved." })).toBeVisible();
 
