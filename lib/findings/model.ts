@@ -128,6 +128,8 @@ export interface NormalisedReport {
   groups: TargetFindings[];
   /** The cluster the report was taken in, when it says (trivy k8s). */
   clusterName?: string | null;
+  /** A CycloneDX BOM's identity, for VEX documents that link to it. */
+  bom?: { serialNumber: string; version: number } | null;
 }
 
 export function isFixable(finding: Pick<NormalisedFinding, "fixedVersion">): boolean {

@@ -141,8 +141,8 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   const scan = await sql.query<{ id: string }>(
     `INSERT INTO "Scan" (id, "dedupeKey", "reportDigest", format, tool, "toolVersion", "targetKind", "targetKey", "targetName", "imageId",
        "clusterId", "teamId", "tokenId", "reportCreatedAt", "receivedAt", "totalCount", "criticalCount", "highCount", "mediumCount",
-       "lowCount", "unknownCount")
-     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14::timestamptz, $15, $16, $17, $18, $19, $20)
+       "lowCount", "unknownCount", "bomSerialNumber", "bomVersion")
+     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14::timestamptz, $15, $16, $17, $18, $19, $20, $21, $22)
      RETURNING id`,
     [
       dedupeKey,
@@ -165,6 +165,8 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       counts.medium,
       counts.low,
       counts.unknown,
+      report.bom?.serialNumber ?? null,
+      report.bom?.version ?? null,
     ],
   );
   const scanId = scan.rows[0].id;

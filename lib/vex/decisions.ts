@@ -12,13 +12,15 @@ export interface Decision {
   justification: VexJustification | null;
   since: Date;
   exception: { reason: string; expiresAt: Date | null; untilFixAvailable: boolean } | null;
+  /** the component's bom-ref in the CycloneDX SBOM the finding came from */
+  bomRef: string | null;
 }
 
 export async function decisionsOf(imageId: string): Promise<Decision[]> {
   const rows = await db.finding.findMany({
     where: { imageId, kind: "vulnerability", vulnerabilityId: { not: null }, status: { in: ["false_positive", "not_affected", "fixed", "in_progress", "risk_accepted"] } },
     orderBy: [{ vulnerabilityId: "asc" }, { packageName: "asc" }, { id: "asc" }],
-    select: { vulnerabilityId: true, purl: true, packageName: true, status: true, justification: true, statusChangedAt: true, exception: { select: { reason: true, expiresAt: true, untilFixAvailable: true, status: true } } },
+    select: { vulnerabilityId: true, purl: true, packageName: true, status: true, justification: true, statusChangedAt: true, details: true, exception: { select: { reason: true, expiresAt: true, untilFixAvailable: true, status: true } } },
   });
   return rows.map((r) => ({
     vulnerabilityId: r.vulnerabilityId!,
@@ -28,5 +30,16 @@ export async function decisionsOf(imageId: string): Promise<Decision[]> {
     justification: r.justification,
     since: r.statusChangedAt,
     exception: r.exception?.status === "approved" ? { reason: r.exception.reason, expiresAt: r.exception.expiresAt, untilFixAvailable: r.exception.untilFixAvailable } : null,
+    bomRef: typeof (r.details as { bomRef?: unknown } | null)?.bomRef === "string" ? (r.details as { bomRef: string }).bomRef : null,
   }));
+}
+
+/** The CycloneDX SBOM of the image most recently ingested. */
+export async function latestBom(imageId: string) {
+  const scan = await db.scan.findFirst({
+    where: { imageId, format: "cyclonedx", bomSerialNumber: { not: null } },
+    orderBy: { receivedAt: "desc" },
+    select: { bomSerialNumber: true, bomVersion: true },
+  });
+  return scan ? { serialNumber: scan.bomSerialNumber!, version: scan.bomVersion ?? 1 } : null;
 }

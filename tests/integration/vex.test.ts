@@ -3,6 +3,7 @@
 // a team-bound token that sees only its team's images.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -22,6 +23,13 @@ const schema = JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtur
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 const validOpenVex = ajv.compile(schema);
+
+// CycloneDX 1.6 and the two schemas it references, under the names its $refs use.
+const cdxSchema = (name: string) => JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/schemas/cyclonedx", name), "utf8"));
+const cdxAjv = new Ajv({ allErrors: true, strict: false });
+addFormats(cdxAjv);
+for (const name of ["spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"]) cdxAjv.addSchema({ ...cdxSchema(name), $id: `http://cyclonedx.org/schema/${name}` });
+const validCycloneDx = cdxAjv.compile(cdxSchema("bom-1.6.SNAPSHOT.schema.json"));
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const IMAGE = `registry.acme.dev/payments/api@${DIGEST}`;
@@ -61,6 +69,8 @@ describe("GET /api/v1/vex", () => {
     expect(response.status).toBe(200);
     const doc = await response.json();
     expect(validOpenVex(doc), JSON.stringify(validOpenVex.errors)).toBe(true);
+    // The schema is really checked: a document with a wrong status does not pass.
+    expect(validOpenVex({ ...doc, statements: [{ ...doc.statements[0], status: "ignored" }] })).toBe(false);
     const product = `pkg:oci/api@sha256%3A${"ab".repeat(32)}?repository_url=registry.acme.dev%2Fpayments%2Fapi`;
     type Statement = { vulnerability: { name: string }; products: { subcomponents: { "@id": string }[] }[] };
     const decided = Object.fromEntries(doc.statements.map((s: Statement) => [`${s.vulnerability.name} ${s.products[0].subcomponents[0]["@id"]}`, s]));
@@ -95,6 +105,32 @@ describe("GET /api/v1/vex", () => {
     expect((await vex(`image=${encodeURIComponent(IMAGE)}&format=spdx`)).status).toBe(400);
     const ingestOnly = (await createApiToken({ name: "ingest", scopes: ["ingest"] })).token;
     expect((await vex(`image=${encodeURIComponent(IMAGE)}`, ingestOnly)).status).toBe(403);
+  });
+
+  it("answers a CycloneDX VEX linked by BOM-Link to the ingested SBOM, valid against the 1.6 schema", async () => {
+    const image = `registry.acme.dev/payments/fluentd@sha256:${"cd".repeat(32)}`;
+    await ingestReport({ body: fixtureText("trivy/trivy_fluentd-multiple-lockfiles.cyclonedx.json"), context: { format: "auto", team: "Payments", image } });
+    const asked = await vex(`image=${encodeURIComponent(image)}&format=cyclonedx`);
+    expect(asked.status).toBe(404);
+    expect((await asked.json()).error.message).toMatch(/No triage decision on a component/);
+    const libidn = await db.finding.findFirstOrThrow({ where: { ruleId: "CVE-2019-18224", image: { digest: `sha256:${"cd".repeat(32)}` } } });
+    await triageOne(people.pat, libidn.id, { type: "status", status: "not_affected", justification: "vulnerable_code_not_in_execute_path", comment: "no IDN input" });
+    const response = await vex(`image=${encodeURIComponent(image)}&format=cyclonedx`);
+    expect(response.status).toBe(200);
+    const doc = await response.json();
+    expect(validCycloneDx(doc), JSON.stringify(validCycloneDx.errors?.slice(0, 3))).toBe(true);
+    expect(validCycloneDx({ ...doc, vulnerabilities: [{ ...doc.vulnerabilities[0], analysis: { state: "ignored" } }] })).toBe(false);
+    expect(doc.vulnerabilities).toEqual([
+      {
+        id: "CVE-2019-18224",
+        analysis: { state: "not_affected", justification: "code_not_reachable", lastUpdated: expect.any(String) },
+        affects: [{ ref: `urn:cdx:3ff14136-e09f-4df9-80ea-000000000006/1#${encodeURIComponent("pkg:deb/debian/libidn2-0@2.0.5-1?distro=debian-10.2")}` }],
+      },
+    ]);
+    // Without an SBOM of the image, there is nothing to link to: said so.
+    const noSbom = await vex(`image=${encodeURIComponent(IMAGE)}&format=cyclonedx`);
+    expect(noSbom.status).toBe(404);
+    expect((await noSbom.json()).error.message).toMatch(/No CycloneDX SBOM/);
   });
 
   it("says so when there is no decision to export", async () => {

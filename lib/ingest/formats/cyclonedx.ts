@@ -41,6 +41,8 @@ const component: z.ZodType<Component> = z.lazy(() =>
 const cyclonedxReport = z.looseObject({
   bomFormat: z.literal("CycloneDX"),
   specVersion: z.string().regex(/^1\.[4-7]$/, "specVersion must be 1.4, 1.5, 1.6 or 1.7"),
+  serialNumber: z.string().nullish(),
+  version: z.number().nullish(),
   metadata: z
     .looseObject({
       timestamp: text,
@@ -96,7 +98,14 @@ export function parseCycloneDx(doc: unknown): NormalisedReport {
     toolVersion: null,
     reportCreatedAt: parseDate(bom.metadata?.timestamp),
     groups: [targetGroup(target(bom.metadata?.component ?? null), findings, { packages })],
+    bom: bomIdentity(bom.serialNumber, bom.version),
   };
+}
+
+/** "urn:uuid:…" and a whole version: what a BOM-Link names; anything else links nowhere. */
+function bomIdentity(serialNumber: string | null | undefined, version: number | null | undefined): NormalisedReport["bom"] {
+  if (!serialNumber || !/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(serialNumber)) return null;
+  return { serialNumber: serialNumber.toLowerCase(), version: Number.isInteger(version) && version! >= 1 && version! < 2 ** 31 ? version! : 1 };
 }
 
 function flatten(components: Component[]): Component[] {
@@ -184,7 +193,7 @@ function vulnerabilityFinding(v: Vulnerability, c: Component): NormalisedFinding
     fixedVersion: fixed,
     scannerStatus: v.analysis?.state ?? null,
     location: path,
-    details: compact({ analysis: v.analysis?.detail, justification: v.analysis?.justification }),
+    details: compact({ analysis: v.analysis?.detail, justification: v.analysis?.justification, bomRef: c["bom-ref"] }),
     initialStatus: decisions[v.analysis?.state ?? ""] ?? null,
   });
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Scan" ADD COLUMN     "bomSerialNumber" TEXT,
+ADD COLUMN     "bomVersion" INTEGER;
