@@ -116,8 +116,9 @@ export function findingWhere(scope: Scope, query: FindingQuery): Prisma.Sql {
   if (query.tool) where.push(Prisma.sql`${query.tool} = ANY(f."reportedBy")`);
   if (query.rule?.length) where.push(Prisma.sql`f."ruleId" = ANY(${query.rule}::text[])`);
   if (query.vuln) where.push(Prisma.sql`f."vulnerabilityId" = ${query.vuln}`);
-  if (query.assignee === "none") where.push(Prisma.sql`f."assigneeId" IS NULL`);
-  if (query.assignee === "me") where.push(scope.userId ? Prisma.sql`f."assigneeId" = ${scope.userId}` : Prisma.sql`FALSE`);
+  // As an equality on the queue index's expression, so "soonest due first" walks it in order.
+  if (query.assignee === "none") where.push(Prisma.sql`COALESCE(f."assigneeId", '') = ''`);
+  if (query.assignee === "me") where.push(scope.userId ? Prisma.sql`COALESCE(f."assigneeId", '') = ${scope.userId}` : Prisma.sql`FALSE`);
   if (query.sla) {
     const now = new Date();
     where.push(query.sla === "breached" ? Prisma.sql`f."dueAt" < ${now}` : Prisma.sql`f."dueAt" >= ${now} AND f."dueAt" < ${new Date(now.getTime() + AT_RISK_DAYS * 86_400_000)}`);

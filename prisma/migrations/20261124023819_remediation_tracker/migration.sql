@@ -79,7 +79,7 @@ ALTER TABLE "TeamSlaPolicy" ADD CONSTRAINT "TeamSlaPolicy_teamId_fkey" FOREIGN K
 
 -- Hand-written: what a finding's covering exception, an engineer's queue and rule matching need
 CREATE INDEX "Finding_exception_idx" ON "Finding" ("exceptionId") WHERE "exceptionId" IS NOT NULL;
-CREATE INDEX "Finding_open_assignee_due_idx" ON "Finding" ("assigneeId", "dueAt", id) WHERE status IN ('open', 'in_progress');
+CREATE INDEX "Finding_open_assignee_due_idx" ON "Finding" ((COALESCE("assigneeId", '')), "dueAt", id) WHERE status IN ('open', 'in_progress');
 ALTER TABLE "RiskException" ADD CONSTRAINT "RiskException_scope_check" CHECK ("findingId" IS NOT NULL OR ("kind" IS NOT NULL AND "ruleId" IS NOT NULL));
 ALTER TABLE "RiskException" ADD CONSTRAINT "RiskException_ends_check" CHECK ("expiresAt" IS NOT NULL OR "untilFixAvailable");
 -- The default days for low findings are 120
