@@ -78,7 +78,9 @@ test("two replicas on one database: one migration, shared sessions, exact counts
     databaseUrl,
     `SELECT name, "dueAt", count(*)::int AS runs, array_agg("ranBy") AS by FROM "JobRun" GROUP BY 1, 2 ORDER BY 1, 2`,
   );
-  expect(new Set(slots.map((s) => s.name))).toEqual(new Set(["maintenance.purge-expired", "posture.retire-images", "exceptions.expire"]));
+  // The per-minute jobs ran; fixes.refresh (every 5 minutes) may have had a slot too.
+  const names = [...new Set(slots.map((s) => s.name))].sort();
+  expect(names.filter((n) => n !== "fixes.refresh")).toEqual(["exceptions.expire", "maintenance.purge-expired", "posture.retire-images"]);
   expect(slots.length).toBeGreaterThanOrEqual(4);
   expect(slots.filter((s) => s.runs !== 1)).toEqual([]);
 

@@ -9,6 +9,7 @@ import { logUnexpected } from "@/lib/log";
 import { onShutdown } from "@/lib/shutdown";
 import { purgeExpired, retireImages } from "@/lib/jobs/maintenance";
 import { expireExceptions } from "@/lib/exceptions/decide";
+import { refreshTopFixes } from "@/lib/fixes/top-fixes";
 
 interface ScheduledJob {
   name: string;
@@ -23,6 +24,8 @@ export function scheduledJobs(): ScheduledJob[] {
     { name: "posture.retire-images", cron: env().jobs.maintenanceCron, run: retireImages },
     // Every minute: an exception ends within a minute of its date.
     { name: "exceptions.expire", cron: "* * * * *", run: () => expireExceptions() },
+    // The organisation-wide top fixes, read by /fixes (every other view of them is small enough to aggregate live).
+    { name: "fixes.refresh", cron: "*/5 * * * *", run: () => refreshTopFixes() },
   ];
 }
 

@@ -6,7 +6,7 @@ import { createTeam } from "@/lib/admin/teams";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { ingestReport } from "@/lib/ingest/ingest-report";
-import { endOfLifeImages, topFixes } from "@/lib/fixes/top-fixes";
+import { endOfLifeImages, refreshTopFixes, topFixes } from "@/lib/fixes/top-fixes";
 import { resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
 
@@ -28,7 +28,8 @@ beforeEach(async () => {
 
 describe("top fixes", () => {
   it("group by package and version, target the version that fixes all, rank by severity weight", async () => {
-    const fixes = await topFixes({ teamIds: null }, {});
+    const { fixes, asOf } = await topFixes({ teamIds: null }, {});
+    expect(asOf).toBeNull(); // no snapshot yet: aggregated live
     const libcrypto = fixes.find((f) => f.packageName === "libcrypto1.1")!;
     // CVE-2019-1549 is fixed in 1.1.1d-r0, CVE-2019-1551 in 1.1.1d-r2: the upgrade that closes both is r2.
     expect(libcrypto).toMatchObject({ installedVersion: "1.1.1c-r0", ecosystem: "apk", target: "1.1.1d-r2", findings: 4, vulnerabilities: 2, images: 2, teams: 1 });
@@ -45,13 +46,24 @@ describe("top fixes", () => {
 
   it("show an engineer only their teams' fixes", async () => {
     const scope = scopeOfViewer({ role: "engineer", teamIds: [payments] });
-    const fixes = await topFixes(scope, {});
+    const { fixes } = await topFixes(scope, {});
     expect(fixes.length).toBeGreaterThan(0);
     expect(fixes.every((f) => f.ecosystem !== "rpm")).toBe(true); // centos is Data's
     // Naming another team does not widen the scope.
-    const data = (await topFixes({ teamIds: null }, {})).filter((f) => f.ecosystem === "rpm");
+    const data = (await topFixes({ teamIds: null }, {})).fixes.filter((f) => f.ecosystem === "rpm");
     expect(data.length).toBeGreaterThan(0);
-    expect(await topFixes(scope, { team: "data-team-id" })).toEqual([]);
+    expect((await topFixes(scope, { team: "data-team-id" })).fixes).toEqual([]);
+  });
+
+  it("for the whole organisation come from the job's snapshot once there is one, equal to the live list", async () => {
+    const live = await topFixes({ teamIds: null }, {});
+    const at = new Date(Date.UTC(2026, 10, 24, 3, 5));
+    expect(await refreshTopFixes(at)).toEqual({ fixes: live.fixes.length });
+    const snapshot = await topFixes({ teamIds: null }, {});
+    expect(snapshot.asOf).toEqual(at);
+    expect(snapshot.fixes).toEqual(live.fixes);
+    // A team's list stays live.
+    expect((await topFixes({ teamIds: null }, { team: payments })).asOf).toBeNull();
   });
 
   it("list images on an end-of-life OS", async () => {

@@ -23,7 +23,7 @@ export default async function FixesPage({ searchParams }: { searchParams: Promis
   const viewer = await requireViewer();
   const scope = scopeOfViewer(viewer);
   const query = topFixesQuerySchema.parse(Object.fromEntries(Object.entries(await searchParams).filter((e) => typeof e[1] === "string")));
-  const [fixes, eol, choices] = await Promise.all([topFixes(scope, query), endOfLifeImages(scope, query), filterChoices(scope)]);
+  const [{ fixes, asOf }, eol, choices] = await Promise.all([topFixes(scope, query), endOfLifeImages(scope, query), filterChoices(scope)]);
   return (
     <>
       <PageHeader title="Top fixes" description="The upgrades that close the most open findings, weighted by severity. Each target is the lowest version that fixes all of that package's vulnerabilities." />
@@ -36,6 +36,7 @@ export default async function FixesPage({ searchParams }: { searchParams: Promis
           </select>
         </label>
         <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">Show</button>
+        {asOf && <span className="text-slate-500">All teams as of {asOf.toISOString().slice(11, 16)} UTC (recomputed every 5 minutes; a team&apos;s list is live)</span>}
       </form>
       {fixes.length === 0 ? (
         <EmptyState>No open finding has a known fix{query.team ? " in this team" : ""}.</EmptyState>
