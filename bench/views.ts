@@ -88,6 +88,11 @@ async function setUp(): Promise<{ lead: string; engineer: string; ids: Record<st
     await db.$executeRaw`UPDATE "Finding" SET "assigneeId" = ${engineerId} WHERE id IN (
       SELECT id FROM "Finding" WHERE "teamId" = 'team-2' AND status IN ('open', 'in_progress') ORDER BY id LIMIT 300)`;
   }
+  // What the job fixes.refresh keeps (jobs are off in this server): the organisation's top fixes.
+  const { refreshTopFixes } = await import("../lib/fixes/top-fixes");
+  const started = performance.now();
+  await refreshTopFixes();
+  console.log(`job fixes.refresh (organisation-wide top fixes): ${(performance.now() - started).toFixed(0)} ms`);
   await disconnectDb();
   return { lead, engineer, ids };
 }
@@ -107,6 +112,7 @@ function pages(ids: Record<string, string>): [string, string][] {
     ["queue: assigned to me", "/findings?assignee=me&sort=due"],
     ["queue: unassigned, breached", "/findings?assignee=none&sla=breached&sort=due"],
     ["top fixes", "/fixes"],
+    ["top fixes: one team", "/fixes?team=team-5"],
     ["exceptions", "/exceptions"],
     ["findings: CVE search", "/findings?q=CVE-2020-1234"],
     ["findings: by vulnerability", "/findings?group=vulnerability"],
