@@ -1,7 +1,7 @@
 // GET /api/v1/vex through its route: OpenVEX documents that validate against the published
 // schema and say what each decision means, a .trivyignore of accepted risks with exp: dates, and
 // a team-bound token that sees only its team's images.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
@@ -30,6 +30,19 @@ const cdxAjv = new Ajv({ allErrors: true, strict: false });
 addFormats(cdxAjv);
 for (const name of ["spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"]) cdxAjv.addSchema({ ...cdxSchema(name), $id: `http://cyclonedx.org/schema/${name}` });
 const validCycloneDx = cdxAjv.compile(cdxSchema("bom-1.6.SNAPSHOT.schema.json"));
+
+/** Compares with a golden file, times made fixed (UPDATE_GOLDENS=1 rewrites it, to be reviewed in the diff). */
+function expectGolden(doc: unknown, name: string) {
+  const file = path.join(import.meta.dirname, "../fixtures/vex", name);
+  const normal = JSON.parse(
+    JSON.stringify(doc, (_, value) =>
+      typeof value === "string" ? value.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, "<time>").replace(/\d{4}-\d{2}-\d{2}/g, "<date>").replace(/^https?:\/\/[^/]+\/api\//, "<base>/api/") : value,
+    ),
+  );
+  const text = `${JSON.stringify(normal, null, 2)}\n`;
+  if (process.env.UPDATE_GOLDENS) writeFileSync(file, text);
+  expect(text).toBe(readFileSync(file, "utf8"));
+}
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const IMAGE = `registry.acme.dev/payments/api@${DIGEST}`;
@@ -80,6 +93,7 @@ describe("GET /api/v1/vex", () => {
     expect(of(a)).toMatchObject({ vulnerability: { name: a.ruleId }, status: "not_affected", justification: "vulnerable_code_not_in_execute_path" });
     expect(of(b)).toMatchObject({ status: "under_investigation" });
     expect(of(c)).toMatchObject({ status: "affected", action_statement: expect.stringMatching(/^Risk accepted until \d{4}-\d{2}-\d{2}: internal only/) });
+    expectGolden({ ...doc, "@id": doc["@id"].replace(/[0-9a-f]{16}$/, "<hash>") }, "openvex-alpine.golden.json");
     // The same decisions give the same document (a pipeline can cache it).
     expect(await (await vex(`image=${encodeURIComponent(DIGEST)}`)).json()).toEqual(doc);
   });
@@ -120,6 +134,7 @@ describe("GET /api/v1/vex", () => {
     const doc = await response.json();
     expect(validCycloneDx(doc), JSON.stringify(validCycloneDx.errors?.slice(0, 3))).toBe(true);
     expect(validCycloneDx({ ...doc, vulnerabilities: [{ ...doc.vulnerabilities[0], analysis: { state: "ignored" } }] })).toBe(false);
+    expectGolden({ ...doc, serialNumber: "<content uuid>" }, "cyclonedx-fluentd.golden.json");
     expect(doc.vulnerabilities).toEqual([
       {
         id: "CVE-2019-18224",
