@@ -92,8 +92,16 @@ test("a security lead sets SLA days and an ownership rule that new scans follow"
   await page.getByRole("button", { name: "Save SLA" }).click();
   await expect(page.getByRole("status").filter({ hasText: "SLA days saved." })).toBeVisible();
 
+  // A team's own days, beside the organisation's.
+  const teamSla = page.getByRole("region", { name: "A team's own SLA days" });
+  await teamSla.getByLabel("Team").selectOption(team);
+  await teamSla.getByLabel("Critical").fill("2");
+  await teamSla.getByRole("button", { name: "Save team SLA" }).click();
+  await expect(teamSla.getByRole("status")).toContainText("Team SLA saved");
+  await expect(teamSla.getByRole("list", { name: "Team SLA overrides" })).toContainText(`${team}: critical 2 days`);
+
   const prefix = `registry.example.com/${team.toLowerCase()}/`;
-  await page.getByLabel("Team").selectOption(team);
+  await page.getByRole("region", { name: "Ownership rules" }).getByLabel("Team").selectOption(team);
   await page.getByLabel("Repository prefix").fill(prefix);
   await page.getByRole("button", { name: "Add rule" }).click();
   await expect(page.getByRole("row").filter({ hasText: prefix })).toContainText(team);
