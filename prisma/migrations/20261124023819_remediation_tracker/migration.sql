@@ -84,3 +84,6 @@ ALTER TABLE "RiskException" ADD CONSTRAINT "RiskException_scope_check" CHECK ("f
 ALTER TABLE "RiskException" ADD CONSTRAINT "RiskException_ends_check" CHECK ("expiresAt" IS NOT NULL OR "untilFixAvailable");
 -- The default days for low findings are 120
 UPDATE "SlaPolicy" SET days = 120 WHERE severity = 'low' AND days = 180;
+-- What is fixable now had its fix when first seen, as far as anyone knows (the read model counts no such column)
+SELECT set_config('portcullis.read_model', 'unchanged', true);
+UPDATE "Finding" SET "fixAvailableAt" = "firstSeenAt" WHERE fixable AND "fixAvailableAt" IS NULL;
