@@ -117,6 +117,9 @@ describe("GET /api/v1/vex", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/image is required/);
     expect((await vex(`image=${encodeURIComponent(IMAGE)}&format=spdx`)).status).toBe(400);
+    const shortDigest = await vex(`image=sha256:abc`);
+    expect(shortDigest.status).toBe(400);
+    expect((await shortDigest.json()).error.message).toMatch(/64 lowercase hex/);
     const ingestOnly = (await createApiToken({ name: "ingest", scopes: ["ingest"] })).token;
     expect((await vex(`image=${encodeURIComponent(IMAGE)}`, ingestOnly)).status).toBe(403);
   });
