@@ -87,7 +87,7 @@ const columns = [
         <div className="flex flex-col items-start gap-0.5 whitespace-nowrap text-xs">
           <span>{f.status.replace("_", " ")}</span>
           {f.assignee && <span className="max-w-[9rem] truncate text-slate-500" title={f.assignee}>{f.assignee}</span>}
-          {f.dueAt && <span className="text-slate-600">due {String(f.dueAt).slice(0, 10)}</span>}
+          {f.dueAt && <span className="text-slate-600">due {new Date(f.dueAt).toISOString().slice(0, 10)}</span>}
           <SlaBadge status={f.status} dueAt={f.dueAt} now={new Date()} />
         </div>
       );
