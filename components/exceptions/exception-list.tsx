@@ -1,10 +1,12 @@
 // A list of exceptions with what each covers, who asked, why, how it ends, and the actions the
-// viewer may take on it (decide when pending and not theirs; revoke when approved; withdraw their own).
+// viewer may take on it, as the policy says (decide when pending and not theirs; revoke when approved; withdraw their own).
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { DecideForm, RevokeForm } from "@/components/exceptions/decision-forms";
 import { describeCoverage, type ExceptionRow } from "@/lib/exceptions/list";
 import { isoDate, plural } from "@/lib/format";
+import { can, mayDecideException, mayEndException } from "@/lib/authz/policy";
+import type { Role } from "@/lib/generated/prisma/enums";
 
 const STATUS_STYLE: Record<string, string> = {
   pending: "bg-amber-100 text-amber-800",
@@ -14,7 +16,7 @@ const STATUS_STYLE: Record<string, string> = {
   revoked: "bg-red-100 text-red-800",
 };
 
-export function ExceptionList({ rows, viewerId, mayDecide, empty }: { rows: ExceptionRow[]; viewerId: string; mayDecide: boolean; empty: string }) {
+export function ExceptionList({ rows, viewer, empty }: { rows: ExceptionRow[]; viewer: { role: Role; userId: string }; empty: string }) {
   if (rows.length === 0) return <EmptyState>{empty}</EmptyState>;
   return (
     <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Exceptions">
@@ -33,9 +35,9 @@ export function ExceptionList({ rows, viewerId, mayDecide, empty }: { rows: Exce
             {e.decidedBy && ` · ${e.status === "rejected" ? "rejected" : "approved"} by ${e.decidedBy.name || e.decidedBy.email}${e.decisionNote ? `: “${e.decisionNote}”` : ""}`}
             {e.endReason && ` · ended ${isoDate(e.endedAt)}: ${e.endReason}`}
           </p>
-          {e.status === "pending" && mayDecide && e.requestedBy.id !== viewerId && <DecideForm exceptionId={e.id} />}
-          {e.status === "pending" && mayDecide && e.requestedBy.id === viewerId && <p className="text-xs text-amber-700">Your own request: another security lead decides it (four eyes).</p>}
-          {(e.status === "approved" ? mayDecide : e.status === "pending" && e.requestedBy.id === viewerId) && <RevokeForm exceptionId={e.id} pending={e.status === "pending"} />}
+          {e.status === "pending" && mayDecideException(viewer, e.requestedBy.id).ok && <DecideForm exceptionId={e.id} />}
+          {e.status === "pending" && can(viewer.role, "exceptions:decide") && e.requestedBy.id === viewer.userId && <p className="text-xs text-amber-700">Your own request: another security lead decides it (four eyes).</p>}
+          {(e.status === "pending" || e.status === "approved") && mayEndException(viewer, { status: e.status, requestedById: e.requestedBy.id }).ok && <RevokeForm exceptionId={e.id} pending={e.status === "pending"} />}
         </li>
       ))}
     </ul>

@@ -145,3 +145,11 @@ export function mayDecideException(viewer: { role: Role; userId: string }, reque
   if (viewer.userId === requestedById) return { ok: false, reason: "Four eyes: someone other than the requester must decide this exception" };
   return { ok: true };
 }
+
+/** A pending request is withdrawn by its requester (a lead rejects it instead); an approved exception is revoked by a lead. */
+export function mayEndException(viewer: { role: Role; userId: string }, exception: { status: string; requestedById: string }): { ok: true } | { ok: false; reason: string } {
+  if (exception.status === "pending") {
+    return exception.requestedById === viewer.userId ? { ok: true } : { ok: false, reason: "Only the requester may withdraw a request; a security lead rejects it" };
+  }
+  return can(viewer.role, "exceptions:decide") ? { ok: true } : { ok: false, reason: "Only a security lead may revoke an exception" };
+}

@@ -6,7 +6,7 @@ import { db, type DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { check, InvalidInput } from "@/lib/admin/input";
 import { auditActor, authorize, type UserActor } from "@/lib/authz/actor";
-import { can, mayDecideException } from "@/lib/authz/policy";
+import { mayDecideException, mayEndException } from "@/lib/authz/policy";
 import { recordAudit } from "@/lib/audit/record";
 import { coverFindings, releaseFindings, type Run } from "@/lib/exceptions/coverage";
 
@@ -59,11 +59,8 @@ export async function revokeException(actor: UserActor, exceptionIdInput: string
   const reason = check(z.string().trim().min(3, "say why in a few words").max(2000), note);
   return db.$transaction(async (tx) => {
     const exception = await lockException(tx, exceptionId);
-    const lead = can(actor.role, "exceptions:decide");
-    // A pending request is withdrawn by its requester (a lead rejects it instead); an approved one is revoked by a lead.
-    if (exception.status === "pending" ? exception.requestedById !== actor.userId : !lead) {
-      throw new AppError("forbidden", exception.status === "pending" ? "Only the requester may withdraw a request; a security lead rejects it" : "Only a security lead may revoke an exception");
-    }
+    const allowed = mayEndException(actor, exception);
+    if (!allowed.ok) throw new AppError("forbidden", allowed.reason);
     if (exception.status !== "pending" && exception.status !== "approved") throw new AppError("conflict", `This exception is already ${exception.status}`);
     await tx.riskException.update({ where: { id: exceptionId }, data: { status: "revoked", endedAt: now, endedById: actor.userId, endReason: reason } });
     const reopened = exception.status === "approved" ? await releaseFindings(prismaRun(tx), [exceptionId], now, "exception_revoked", `revoked: ${reason}`, actor.userId) : 0;

@@ -51,7 +51,6 @@ export async function findingTriage(viewer: Viewer, finding: { id: string; kind:
   return {
     editable,
     mayRequest: editable && can(viewer.role, "exceptions:request"),
-    mayDecide: can(viewer.role, "exceptions:decide"),
     people,
     exceptions,
     namespaces: namespaces.map((n) => ({ id: n.id, name: `${n.cluster.name} / ${n.name}` })),

@@ -3,7 +3,6 @@ import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { ExceptionList } from "@/components/exceptions/exception-list";
 import { requireViewer } from "@/lib/auth/viewer";
-import { can } from "@/lib/authz/policy";
 import { EXCEPTION_TABS, EXPIRING_DAYS, listExceptions, tabsFor, type ExceptionTab } from "@/lib/exceptions/list";
 
 export const metadata: Metadata = { title: "Exceptions" };
@@ -39,7 +38,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
           </Link>
         ))}
       </nav>
-      <ExceptionList rows={rows} viewerId={viewer.userId} mayDecide={can(viewer.role, "exceptions:decide")} empty={EMPTY[tab]} />
+      <ExceptionList rows={rows} viewer={viewer} empty={EMPTY[tab]} />
     </>
   );
 }

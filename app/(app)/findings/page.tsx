@@ -35,7 +35,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
     return (
       <>
         {header}
-        <ExceptionList rows={shown} viewerId={viewer.userId} mayDecide={lead} empty={view === "approval" ? "Nothing awaits your approval." : "You have not asked for an exception."} />
+        <ExceptionList rows={shown} viewer={viewer} empty={view === "approval" ? "Nothing awaits your approval." : "You have not asked for an exception."} />
       </>
     );
   }

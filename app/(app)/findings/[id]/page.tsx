@@ -66,7 +66,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
       {(exceptionRows.length > 0 || (triage.mayRequest && open)) && (
         <Panel title="Exceptions">
           <div className="flex flex-col gap-4">
-            {exceptionRows.length > 0 && <ExceptionList rows={exceptionRows} viewerId={viewer.userId} mayDecide={triage.mayDecide} empty="" />}
+            {exceptionRows.length > 0 && <ExceptionList rows={exceptionRows} viewer={viewer} empty="" />}
             {triage.mayRequest && open && (
               <details className="rounded-md border border-slate-200 p-3">
                 <summary className="cursor-pointer text-sm font-medium text-brand-700">Request an exception</summary>
