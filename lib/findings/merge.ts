@@ -116,11 +116,18 @@ function coveredBy(closes: CloseScope, n: number): string {
  * SQL of when an incoming finding (alias i) is due, counted from `from`: null without an SLA for
  * its severity, or, when the clock starts only once a fix exists, while it has none.
  */
-function dueSql(sla: SlaClock, from: string): string {
+function dueSql(sla: SlaClock, from: string, days: "function" | "joined" = "function"): string {
   // Only a vulnerability waits for a fix; a misconfiguration or a secret can be fixed at once.
   const started = sla.clockStartsAtFix ? `CASE WHEN i.fixable OR i.kind <> 'vulnerability' THEN ${from} END` : from;
-  return `sla_due_at(i.sev::"Severity", i.team, ${started})`;
+  return days === "joined" ? `(${started} + make_interval(days => COALESCE(tsla.days, sla.days)))` : `sla_due_at(i.sev::"Severity", i.team, ${started})`;
 }
+
+/**
+ * The days of sla_days() as joins, for the insert of new findings: at 20,000 rows the function
+ * (not inlined) cost 150 ms, the joins 15.
+ */
+const SLA_DAYS_JOIN = `LEFT JOIN "TeamSlaPolicy" tsla ON tsla."teamId" = i.team AND tsla.severity = i.sev::"Severity"
+  LEFT JOIN "SlaPolicy" sla ON sla.severity = i.sev::"Severity"`;
 
 /** Under "clock starts when a fix exists": a stored finding's clock start (alias f). */
 const fixClock = (now: string) => `CASE WHEN f.kind = 'vulnerability' THEN COALESCE(f."fixAvailableAt", ${now}) ELSE f."firstSeenAt" END`;
@@ -186,9 +193,9 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
      SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.vk, i.rule,
        i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl, i.fix, i.fixable, i.sst, i.loc, i.line, i.det,
        COALESCE(i.init, 'open')::"FindingStatus", $3::timestamptz, $3::timestamptz, $1, $3::timestamptz, $1,
-       CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${dueSql(sla, "$3::timestamptz")},
+       CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${dueSql(sla, "$3::timestamptz", "joined")},
        CASE WHEN i.fixable THEN $3::timestamptz END
-     FROM incoming_finding i
+     FROM incoming_finding i ${SLA_DAYS_JOIN}
      WHERE NOT EXISTS (SELECT 1 FROM "Finding" f WHERE f."identityKey" = i.k)
      ON CONFLICT ("identityKey") DO NOTHING`,
     [input.scanId, input.tool, now, input.targetKey, input.imageId, input.clusterId],
