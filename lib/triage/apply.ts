@@ -11,7 +11,7 @@ import { auditActor, authorize, type UserActor } from "@/lib/authz/actor";
 import { scopeOfViewer, triageTeams } from "@/lib/authz/policy";
 import { recordAudit } from "@/lib/audit/record";
 import { findingQuerySchema, findingWhere } from "@/lib/findings/explore";
-import { exceptionEnd, exceptionTermsSchema } from "@/lib/exceptions/terms";
+import { exceptionEnd, exceptionTermsSchema, type ExceptionEnd } from "@/lib/exceptions/terms";
 import { loadSlaSettings } from "@/lib/sla/settings";
 import { ALLOWED_FROM, JUSTIFICATION_LABELS, JUSTIFICATIONS, needsJustification, SETTABLE_STATUSES, STATUS_LABELS } from "@/lib/triage/workflow";
 
@@ -53,17 +53,18 @@ export async function triage(actor: UserActor, selectionInput: unknown, actionIn
   }
   return db.$transaction(
     async (tx) => {
-      const requested = await select(tx, actor, selection);
-      await markRefusals(tx, actor, action, now);
+      const { requested, matched } = await select(tx, actor, selection);
+      // An exception request's end is checked against the policy once, before anything is marked.
+      const end = action.type === "request_exception" ? exceptionEnd(action.terms, (await loadSlaSettings(tx)).maxExceptionDays, now) : null;
+      await markRefusals(tx, actor, action, end);
       const skipped = await tx.$queryRawUnsafe<{ reason: string; count: number }[]>(
         `SELECT refusal AS reason, count(*)::int AS count FROM triage_selection WHERE refusal IS NOT NULL GROUP BY refusal ORDER BY count(*) DESC`,
       );
-      const matched = await tx.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM triage_selection`);
-      const invisible = requested - matched[0].n;
+      const invisible = requested - matched;
       if (invisible > 0) skipped.push({ reason: "not found, or not visible to you", count: invisible });
-      const changed = await applyAction(tx, actor, action, now);
+      const changed = await applyAction(tx, actor, action, end, now);
       if (changed > 0) await audit(tx, actor, selection, action, changed);
-      return { matched: matched[0].n, changed, skipped };
+      return { matched, changed, skipped };
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
@@ -81,8 +82,8 @@ export async function triageOne(actor: UserActor, findingIdInput: string, action
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** Fills triage_selection with the selected findings the actor may see; answers how many were asked for. */
-async function select(tx: DbTx, actor: UserActor, selection: Selection): Promise<number> {
+/** Fills triage_selection with the selected findings the actor may see; answers how many were asked for, and how many it holds. */
+async function select(tx: DbTx, actor: UserActor, selection: Selection): Promise<{ requested: number; matched: number }> {
   const scope = scopeOfViewer(actor);
   const where =
     "ids" in selection
@@ -95,11 +96,11 @@ async function select(tx: DbTx, actor: UserActor, selection: Selection): Promise
   if (n > MAX_BULK) throw new InvalidInput(`more than ${MAX_BULK} findings match: narrow the filter`);
   // Lock what will change, in id order, so two bulk actions cannot deadlock.
   await tx.$executeRawUnsafe(`SELECT 1 FROM "Finding" f JOIN triage_selection s ON s.id = f.id ORDER BY f.id FOR UPDATE OF f`);
-  return "ids" in selection ? new Set(selection.ids).size : n;
+  return { requested: "ids" in selection ? new Set(selection.ids).size : n, matched: n };
 }
 
 /** Gives each selected finding the reason it cannot take this action, if any. */
-async function markRefusals(tx: DbTx, actor: UserActor, action: z.infer<typeof triageActionSchema>, now: Date): Promise<void> {
+async function markRefusals(tx: DbTx, actor: UserActor, action: z.infer<typeof triageActionSchema>, end: ExceptionEnd | null): Promise<void> {
   const teams = triageTeams(actor);
   if (teams !== null) {
     await tx.$executeRawUnsafe(`UPDATE triage_selection SET refusal = 'not your team''s finding' WHERE team IS NULL OR NOT (team = ANY($1::text[]))`, teams);
@@ -131,13 +132,11 @@ async function markRefusals(tx: DbTx, actor: UserActor, action: z.infer<typeof t
     case "comment":
       return;
     case "request_exception": {
-      const settings = await loadSlaSettings(tx);
-      const end = exceptionEnd(action.terms, settings.maxExceptionDays, now);
       await pending(`'only open findings can be excepted' WHERE status NOT IN ('open', 'in_progress')`);
       await pending(
         `'an exception is already pending or approved' WHERE EXISTS (SELECT 1 FROM "RiskException" e WHERE e."findingId" = triage_selection.id AND e.status IN ('pending', 'approved'))`,
       );
-      if (end.untilFixAvailable) {
+      if (end!.untilFixAvailable) {
         await pending(`'"until a fix is available" is for vulnerabilities' WHERE kind <> 'vulnerability'`);
         await pending(`'a fix is already available' WHERE fixable`);
       }
@@ -146,7 +145,7 @@ async function markRefusals(tx: DbTx, actor: UserActor, action: z.infer<typeof t
   }
 }
 
-async function applyAction(tx: DbTx, actor: UserActor, action: z.infer<typeof triageActionSchema>, now: Date): Promise<number> {
+async function applyAction(tx: DbTx, actor: UserActor, action: z.infer<typeof triageActionSchema>, end: ExceptionEnd | null, now: Date): Promise<number> {
   const event = (type: string, extra: string, ...params: unknown[]) =>
     tx.$executeRawUnsafe(
       `INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "actorUserId", note, at)
@@ -184,15 +183,13 @@ async function applyAction(tx: DbTx, actor: UserActor, action: z.infer<typeof tr
     case "comment":
       return addComments(tx, actor, action.body, now, true);
     case "request_exception": {
-      const settings = await loadSlaSettings(tx);
-      const end = exceptionEnd(action.terms, settings.maxExceptionDays, now);
       const changed = await tx.$executeRawUnsafe(
         `INSERT INTO "RiskException" (id, "findingId", "requestedById", reason, status, "expiresAt", "untilFixAvailable", "createdAt")
          SELECT gen_random_uuid()::text, id, $1, $2, 'pending', $3::timestamptz, $4, $5::timestamptz FROM triage_selection WHERE refusal IS NULL`,
         actor.userId,
         action.terms.reason,
-        end.expiresAt,
-        end.untilFixAvailable,
+        end!.expiresAt,
+        end!.untilFixAvailable,
         now,
       );
       await event("exception_requested", `NULL, NULL, $1, $2, $3::timestamptz`, actor.userId, action.terms.reason, now);

@@ -2,7 +2,7 @@
 // ingested from: each vulnerability `affects` urn:cdx:<serial>/<version>#<bom-ref>, so a tool
 // that holds that SBOM applies the analysis to the right component.
 import { createHash } from "node:crypto";
-import type { Decision } from "@/lib/vex/decisions";
+import { acceptedRiskStatement, type Decision } from "@/lib/vex/decisions";
 import type { VexJustification } from "@/lib/generated/prisma/enums";
 
 /** OpenVEX (CISA) justifications in CycloneDX's words. */
@@ -34,10 +34,8 @@ function analysisOf(d: Decision): Record<string, unknown> {
       return { state: "resolved" };
     case "in_progress":
       return { state: "in_triage" };
-    default: {
-      const ends = d.exception?.untilFixAvailable ? "until a fix is available" : d.exception?.expiresAt ? `until ${d.exception.expiresAt.toISOString().slice(0, 10)}` : "under an exception";
-      return { state: "exploitable", response: ["will_not_fix"], detail: `Risk accepted ${ends}: ${d.exception?.reason ?? "see Portcullis"}` };
-    }
+    default:
+      return { state: "exploitable", response: ["will_not_fix"], detail: acceptedRiskStatement(d) };
   }
 }
 

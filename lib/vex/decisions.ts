@@ -16,6 +16,13 @@ export interface Decision {
   bomRef: string | null;
 }
 
+/** "Risk accepted until 2026-12-24: <reason>": an accepted risk in words, as both VEX formats state it. */
+export function acceptedRiskStatement(d: Decision): string {
+  const e = d.exception;
+  const ends = e?.untilFixAvailable ? "until a fix is available" : e?.expiresAt ? `until ${e.expiresAt.toISOString().slice(0, 10)}` : "under an exception";
+  return `Risk accepted ${ends}: ${e?.reason ?? "see Portcullis"}`;
+}
+
 export async function decisionsOf(imageId: string): Promise<Decision[]> {
   const rows = await db.finding.findMany({
     where: { imageId, kind: "vulnerability", vulnerabilityId: { not: null }, status: { in: ["false_positive", "not_affected", "fixed", "in_progress", "risk_accepted"] } },

@@ -2,7 +2,7 @@
 // matches: the product is the image's OCI package URL (by its manifest digest), and each package a
 // decision is about is a subcomponent by its package URL.
 import { createHash } from "node:crypto";
-import type { Decision } from "@/lib/vex/decisions";
+import { acceptedRiskStatement, type Decision } from "@/lib/vex/decisions";
 
 export const OPENVEX_CONTEXT = "https://openvex.dev/ns/v0.2.0";
 
@@ -31,10 +31,8 @@ function statementOf(d: Decision, product: string): Statement {
       return { ...base, status: "fixed" };
     case "in_progress":
       return { ...base, status: "under_investigation" };
-    default: {
-      const ends = d.exception?.untilFixAvailable ? "until a fix is available" : d.exception?.expiresAt ? `until ${d.exception.expiresAt.toISOString().slice(0, 10)}` : "under an exception";
-      return { ...base, status: "affected", action_statement: `Risk accepted ${ends}: ${d.exception?.reason ?? "see Portcullis"}`, action_statement_timestamp: d.since.toISOString() };
-    }
+    default:
+      return { ...base, status: "affected", action_statement: acceptedRiskStatement(d), action_statement_timestamp: d.since.toISOString() };
   }
 }
 
