@@ -32,9 +32,9 @@ export function identityKey(targetKey: string, localKey: string): string {
   return createHash("sha256").update(joinKey([targetKey, localKey])).digest("base64url").slice(0, 22);
 }
 
-/** (tool, rule id, location uri, start line) */
-export function sarifLocalKey(r: { tool: string; ruleId: string; uri: string | null; line: number | null }): string {
-  return joinKey(["sarif", r.tool, r.ruleId, r.uri, r.line]);
+/** (tool, rule id, location uri, start line); a result with no location adds its fingerprints. */
+export function sarifLocalKey(r: { tool: string; ruleId: string; uri: string | null; line: number | null; fingerprint?: string | null }): string {
+  return joinKey(["sarif", r.tool, r.ruleId, r.uri, r.line, ...(r.fingerprint ? [r.fingerprint] : [])]);
 }
 
 /** (node type, check id); the cluster is the target. */

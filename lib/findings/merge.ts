@@ -25,7 +25,8 @@ export type MergeFinding = NormalisedFinding & { placement?: Placement | null };
  * for a report that looked at part of a cluster, those in the namespaces it covered (and the
  * cluster-scoped ones when it covered those).
  */
-export type CloseScope = "all" | { namespaceIds: string[]; clusterScoped: boolean };
+/** What a report may close: all of its target, the namespaces it covered, or nothing (it skipped entries). */
+export type CloseScope = "all" | "none" | { namespaceIds: string[]; clusterScoped: boolean };
 
 export interface MergeInput {
   scanId: string;
@@ -109,6 +110,7 @@ async function stageFindings(sql: Sql, input: MergeInput, findings: readonly Mer
 
 /** SQL for "the finding is in what the scan covered"; the namespace ids and the cluster-scoped flag are parameters $n and $n+1. */
 function coveredBy(closes: CloseScope, n: number): string {
+  if (closes === "none") return "FALSE";
   return closes === "all" ? "TRUE" : `("namespaceId" = ANY($${n}::text[]) OR ($${n + 1}::boolean AND "namespaceId" IS NULL))`;
 }
 
@@ -210,7 +212,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
   );
   // Other tools still report some of the missing ones: this tool just stops vouching for them.
   const closes = input.closes ?? "all";
-  const coverage = closes === "all" ? [] : [closes.namespaceIds, closes.clusterScoped];
+  const coverage = typeof closes === "string" ? [] : [closes.namespaceIds, closes.clusterScoped];
   await sql.query(
     `UPDATE "Finding" SET "reportedBy" = array_remove("reportedBy", $2)
      WHERE "targetKey" = $3 AND status <> 'fixed' AND $2 = ANY("reportedBy") AND cardinality("reportedBy") > 1

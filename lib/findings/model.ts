@@ -130,6 +130,14 @@ export interface NormalisedReport {
   clusterName?: string | null;
   /** A CycloneDX BOM's identity, for VEX documents that link to it. */
   bom?: { serialNumber: string; version: number } | null;
+  /** Entries that could not become findings: listed in the answer, never dropped silently. */
+  skipped?: SkippedEntry[];
+}
+
+/** A report entry that did not become a finding: where it is in the body (a JSON path), and why. */
+export interface SkippedEntry {
+  path: string;
+  reason: string;
 }
 
 export function isFixable(finding: Pick<NormalisedFinding, "fixedVersion">): boolean {

@@ -17,7 +17,7 @@ import { applyExceptionsToTarget } from "@/lib/exceptions/coverage";
 import { loadSlaClock } from "@/lib/sla/settings";
 import { distinctByIdentity, mergeFindings, severityCounts, type CloseScope, type MergeCounts, type MergeFinding } from "@/lib/findings/merge";
 import { catalogueScope, upsertVulnerabilityCatalogue } from "@/lib/findings/catalogue";
-import type { NormalisedReport, TargetFindings } from "@/lib/findings/model";
+import type { NormalisedReport, SkippedEntry, TargetFindings } from "@/lib/findings/model";
 
 export interface IngestInput {
   /** The report text, or a function that decodes it (called only when it is not a duplicate). */
@@ -37,7 +37,25 @@ export interface IngestResult {
   format: string;
   target: string;
   findings: MergeCounts;
+  /** entries that could not become findings, with their JSON path and the reason */
+  skipped: SkippedEntry[];
+  /** what the caller should know about this answer (e.g. that nothing was closed) */
+  warnings?: string[];
   duplicate: boolean;
+}
+
+/** At most this many skipped entries are listed; a last entry counts the rest. */
+const SKIPPED_LISTED = 1000;
+
+function skippedWarning(skipped: SkippedEntry[]): Pick<IngestResult, "warnings"> {
+  if (skipped.length === 0) return {};
+  return { warnings: ["Entries were skipped, so this report closed no findings: a skipped entry may be one that is still there. Fix them and send the report again to close what is gone."] };
+}
+
+function listSkipped(skipped: SkippedEntry[] = []): SkippedEntry[] {
+  if (skipped.length <= SKIPPED_LISTED) return skipped;
+  const rest = skipped.length - SKIPPED_LISTED;
+  return [...skipped.slice(0, SKIPPED_LISTED), { path: "$", reason: `${rest} more entries were skipped (the first ${SKIPPED_LISTED} are listed)` }];
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -117,6 +135,7 @@ function isClusterWide(group: TargetFindings): boolean {
 }
 
 async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey, reportDigest, now }: Prepared): Promise<IngestResult> {
+  const skipped = listSkipped(report.skipped);
   // Serialise ingests of the same targets (in a fixed order, so two reports cannot deadlock).
   for (const key of [...new Set(groups.map((g) => targetLockKey(g.target)))].sort()) {
     await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
@@ -141,8 +160,8 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   const scan = await sql.query<{ id: string }>(
     `INSERT INTO "Scan" (id, "dedupeKey", "reportDigest", format, tool, "toolVersion", "targetKind", "targetKey", "targetName", "imageId",
        "clusterId", "teamId", "tokenId", "reportCreatedAt", "receivedAt", "totalCount", "criticalCount", "highCount", "mediumCount",
-       "lowCount", "unknownCount", "bomSerialNumber", "bomVersion")
-     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14::timestamptz, $15, $16, $17, $18, $19, $20, $21, $22)
+       "lowCount", "unknownCount", "bomSerialNumber", "bomVersion", skipped)
+     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14::timestamptz, $15, $16, $17, $18, $19, $20, $21, $22, $23::jsonb)
      RETURNING id`,
     [
       dedupeKey,
@@ -167,6 +186,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       counts.unknown,
       report.bom?.serialNumber ?? null,
       report.bom?.version ?? null,
+      JSON.stringify(skipped),
     ],
   );
   const scanId = scan.rows[0].id;
@@ -182,7 +202,9 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       scanClusterId ??= linkedCluster;
       await replacePackages(sql, target.imageId, group.packages);
     }
-    const placed = target.kind === "cluster" ? await placeInCluster(resolution, target, group) : { findings: group.findings, closes: "all" as const };
+    const placed = target.kind === "cluster" ? await placeInCluster(resolution, target, group) : { findings: group.findings, closes: "all" as CloseScope };
+    // A skipped entry may be a finding that is still there: it must not be closed as fixed.
+    if (skipped.length > 0) placed.closes = "none";
     const merged = await mergeFindings(sql, {
       scanId,
       tool: report.tool,
@@ -210,7 +232,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
     `UPDATE "Scan" SET "clusterId" = $2, "newCount" = $3, "reopenedCount" = $4, "fixedCount" = $5, "unchangedCount" = $6 WHERE id = $1`,
     [scanId, scanClusterId, total.new, total.reopened, total.fixed, total.unchanged],
   );
-  return { scanId, format: report.format, target: primary.label, findings: total, duplicate: false };
+  return { scanId, format: report.format, target: primary.label, findings: total, skipped, ...skippedWarning(skipped), duplicate: false };
 }
 
 /**
@@ -267,6 +289,8 @@ async function findDuplicate(dedupeKey: string): Promise<IngestResult | null> {
       fixed: scan.fixedCount,
       unchanged: scan.unchangedCount,
     },
+    skipped: scan.skipped as unknown as SkippedEntry[],
+    ...skippedWarning(scan.skipped as unknown as SkippedEntry[]),
     duplicate: true,
   };
 }

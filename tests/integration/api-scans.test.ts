@@ -50,6 +50,7 @@ describe("POST /api/v1/scans", () => {
       format: "trivy",
       target: "ghcr.io/aquasecurity/trivy-test-images:debian-buster",
       findings: { total: 2, new: 2, reopened: 0, fixed: 0, unchanged: 0 },
+      skipped: [],
     });
     const again = await post(body, { query: "?cluster=prod&namespace=web&workload=deployment/api" });
     expect(again.status).toBe(200);
@@ -99,10 +100,10 @@ describe("POST /api/v1/scans", () => {
       const text = fixtureText("trivy/trivy_ubuntu-1804.json");
       await expectError(await post(text.slice(0, text.length / 2)), 400, "malformed_report", /not valid JSON/);
     });
-    it("400 for a wrongly typed field, naming its path", async () => {
+    it("400 for a wrongly typed field in the report's frame, naming its path", async () => {
       const report = JSON.parse(fixtureText("trivy/trivy_ubuntu-1804.json"));
-      report.Results[0].Vulnerabilities[1].Severity = { level: "HIGH" };
-      await expectError(await post(JSON.stringify(report)), 400, "malformed_report", /\$\.Results\[0\]\.Vulnerabilities\[1\]\.Severity/);
+      report.Metadata.RepoTags = "ubuntu:18.04";
+      await expectError(await post(JSON.stringify(report)), 400, "malformed_report", /\$\.Metadata\.RepoTags/);
     });
     it("400 for absurdly nested JSON", async () => {
       await expectError(await post(`${"[".repeat(5000)}${"]".repeat(5000)}`), 400, "malformed_report", /nested deeper than 100 levels/);
@@ -163,6 +164,30 @@ describe("POST /api/v1/scans", () => {
     it("413 for a body over the limit, before reading it all", async () => {
       process.env.INGEST_BODY_LIMIT_MB = "0.001"; // about 1 KiB; the report is 23 KiB
       await expectError(await post(fixtureText("trivy/trivy_ubuntu-1804.json")), 413, "payload_too_large", /larger than the limit/);
+    });
+  });
+
+  describe("answers what it could not take, and what it could", () => {
+    it("201 for a wrongly typed entry, listed in skipped with its path; the rest lands", async () => {
+      const report = JSON.parse(fixtureText("trivy/trivy_ubuntu-1804.json"));
+      report.Results[0].Vulnerabilities[1].Severity = { level: "HIGH" };
+      const response = await post(JSON.stringify(report));
+      expect(response.status).toBe(201);
+      expect(await response.json()).toMatchObject({ findings: { total: 4 }, skipped: [{ path: "$.Results[0].Vulnerabilities[1]", reason: expect.stringMatching(/^Severity: /) }], warnings: [expect.stringMatching(/closed no findings/)] });
+    });
+    it("400 when format= does not match a body that was ingested before (not 200 duplicate)", async () => {
+      expect((await post(fixtureText("trivy/trivy_centos-7.json"))).status).toBe(201);
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?format=grype" }), 400, "format_mismatch", /format=grype was requested but the body is a trivy report/);
+      await expectError(await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?format=cyclonedx" }), 400, "format_mismatch", /format=cyclonedx was requested/);
+      expect((await post(fixtureText("trivy/trivy_centos-7.json"), { query: "?format=trivy" })).status).toBe(200);
+    });
+    it("201 for a null body with image=: an empty report that closes what the image had", async () => {
+      const vulnerability = (id: string) => ({ VulnerabilityID: id, PkgName: "openssl", InstalledVersion: "1.0.1t-1", Severity: "HIGH" });
+      const legacy = [{ Target: "registry.example/legacy:7 (debian 8.11)", Type: "debian", Vulnerabilities: ["CVE-2016-2105", "CVE-2016-2106", "CVE-2016-2107"].map(vulnerability) }];
+      expect((await post(JSON.stringify(legacy), { query: "?image=registry.example/legacy:7" })).status).toBe(201);
+      const empty = await post("null", { query: "?image=registry.example/legacy:7" });
+      expect(empty.status).toBe(201);
+      expect(await empty.json()).toMatchObject({ format: "trivy", target: "registry.example/legacy:7", findings: { total: 0, fixed: 3 }, skipped: [] });
     });
   });
 });

@@ -80,10 +80,12 @@ describe("input that answered 500", () => {
     expect(await db.scan.count()).toBe(3);
   });
 
-  it("numbers out of range or fractional are refused, naming the path", async () => {
+  it("numbers out of range or fractional are refused (the frame) or their entry skipped, naming the path", async () => {
     const fractional = fixtureJson<{ Results: { Misconfigurations: { CauseMetadata: { StartLine: number } }[] }[] }>("trivy/trivy_dockerfile.json");
     fractional.Results[0].Misconfigurations[0].CauseMetadata = { StartLine: 1.5 };
-    await expect400(await scan(JSON.stringify(fractional)), /Results\[0\]\.Misconfigurations\[0\]\.CauseMetadata\.StartLine: must be a whole number/);
+    const skippedEntry = await scan(JSON.stringify(fractional));
+    expect(await skippedEntry.json()).toMatchObject({ findings: { total: 0 }, skipped: [{ path: "$.Results[0].Misconfigurations[0]", reason: "CauseMetadata.StartLine: must be a whole number" }] });
+    before = await databaseFingerprint();
     const huge = trivy();
     huge.Metadata.Size = 1e300;
     await expect400(await scan(JSON.stringify(huge)), /Metadata\.Size: (must be a whole number|is too large)/);
@@ -92,7 +94,7 @@ describe("input that answered 500", () => {
     await expect400(await scan(JSON.stringify(negative)), /Metadata\.Size: must not be negative/);
     const cvss = trivy();
     cvss.Results[0].Vulnerabilities[0].CVSS = { nvd: { V3Score: 11 } };
-    await expect400(await scan(JSON.stringify(cvss)), /CVSS\.nvd\.V3Score: a CVSS score is between 0 and 10/);
+    expect(await (await scan(JSON.stringify(cvss))).json()).toMatchObject({ skipped: [{ path: "$.Results[0].Vulnerabilities[0]", reason: "CVSS.nvd.V3Score: a CVSS score is between 0 and 10" }] });
   });
 
   it("dates in year 0 or before are taken as unknown", async () => {

@@ -1,6 +1,7 @@
 // Small helpers every format parser uses.
 import { z } from "zod";
 import { ReportError, jsonPath } from "@/lib/ingest/errors";
+import type { SkippedEntry } from "@/lib/findings/model";
 
 /** Validates a document against a format's schema; the error names the format and the JSON path. */
 export function validate<T>(schema: z.ZodType<T>, doc: unknown, formatName: string): T {
@@ -8,6 +9,50 @@ export function validate<T>(schema: z.ZodType<T>, doc: unknown, formatName: stri
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new ReportError(`Not a valid ${formatName} report at ${jsonPath(issue.path)}: ${issue.message}`);
+}
+
+/**
+ * Validates a document whose entries (the arrays named in `entryKeys`, or the top-level array)
+ * are validated one by one: an entry that does not fit is taken out and listed as skipped, the
+ * rest of the report still counts. A fault outside the entries (the report's frame) refuses it.
+ */
+export function validateEntries<T>(schema: z.ZodType<T>, doc: unknown, formatName: string, entryKeys: ReadonlySet<string>): { data: T; skipped: SkippedEntry[] } {
+  const first = schema.safeParse(doc);
+  if (first.success) return { data: first.data, skipped: [] };
+  const entries = new Map<string, { path: PropertyKey[]; reason: string }>();
+  for (const issue of first.error.issues) {
+    const cut = entryEnd(issue.path, Array.isArray(doc), entryKeys);
+    if (cut === 0) return { data: validate(schema, doc, formatName), skipped: [] }; // throws: the frame is wrong
+    const path = issue.path.slice(0, cut);
+    const key = jsonPath(path);
+    if (!entries.has(key)) entries.set(key, { path, reason: `${jsonPath(issue.path.slice(cut)).replace(/^\$\.?/, "") || "the entry"}: ${issue.message}` });
+  }
+  const skipped = [...entries.entries()].map(([path, e]) => ({ path, reason: e.reason }));
+  // Deepest and last first, so that taking one entry out does not move the others.
+  for (const { path } of [...entries.values()].sort((a, b) => comparePaths(b.path, a.path))) removeAt(doc, path);
+  return { data: validate(schema, doc, formatName), skipped };
+}
+
+/** Where the entry an issue is in ends in its path (after the index), or 0 when it is in no entry. */
+function entryEnd(path: ReadonlyArray<PropertyKey>, rootIsArray: boolean, entryKeys: ReadonlySet<string>): number {
+  for (let i = path.length - 2; i >= 0; i--) {
+    if (typeof path[i] === "string" && entryKeys.has(path[i] as string) && typeof path[i + 1] === "number") return i + 2;
+  }
+  return rootIsArray && typeof path[0] === "number" ? 1 : 0;
+}
+
+function comparePaths(a: PropertyKey[], b: PropertyKey[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    return typeof a[i] === "number" && typeof b[i] === "number" ? (a[i] as number) - (b[i] as number) : String(a[i]).localeCompare(String(b[i]));
+  }
+  return a.length - b.length;
+}
+
+function removeAt(doc: unknown, path: PropertyKey[]): void {
+  let parent: unknown = doc;
+  for (const part of path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | null)?.[part];
+  if (Array.isArray(parent)) parent.splice(path[path.length - 1] as number, 1);
 }
 
 /** A date a report states; an unparsable or implausible one (year 0, negative years) is unknown. */

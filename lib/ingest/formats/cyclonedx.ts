@@ -3,7 +3,8 @@
 // becomes the finding's initial triage decision.
 import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
-import { compact, isObject, parseDate, uniqueStrings, validate } from "@/lib/ingest/formats/common";
+import { PackageURL } from "packageurl-js";
+import { compact, isObject, parseDate, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import {
   makeFinding,
   targetGroup,
@@ -79,15 +80,10 @@ export function looksLikeCycloneDx(doc: unknown): boolean {
 }
 
 export function parseCycloneDx(doc: unknown): NormalisedReport {
-  const bom = validate(cyclonedxReport, doc, "CycloneDX");
+  const { data: bom, skipped } = validateEntries(cyclonedxReport, doc, "CycloneDX", new Set(["vulnerabilities", "components", "affects"]));
   const components = flatten(bom.components ?? []);
   const byRef = new Map(components.filter((c) => c["bom-ref"]).map((c) => [c["bom-ref"]!, c]));
-  const findings = (bom.vulnerabilities ?? []).flatMap((v) =>
-    (v.affects ?? []).flatMap((a) => {
-      const c = byRef.get(a.ref);
-      return c ? [vulnerabilityFinding(v, c)] : [];
-    }),
-  );
+  const findings = (bom.vulnerabilities ?? []).flatMap((v) => (v.affects ?? []).map((a) => vulnerabilityFinding(v, affected(a.ref, byRef))));
   const packages: PackageRecord[] = components
     .filter((c) => c.type !== "operating-system" && c.version)
     .map((c) => ({ name: c.name, version: c.version ?? "", type: c.type ?? null, path: prop(c, "aquasecurity:trivy:FilePath") ?? "", purl: c.purl ?? null }));
@@ -99,8 +95,37 @@ export function parseCycloneDx(doc: unknown): NormalisedReport {
     reportCreatedAt: parseDate(bom.metadata?.timestamp),
     groups: [targetGroup(target(bom.metadata?.component ?? null), findings, { packages })],
     bom: bomIdentity(bom.serialNumber, bom.version),
+    skipped,
   };
 }
+
+/**
+ * The component an `affects` ref names: one of the BOM's, else what its PURL says (a partial
+ * component list, a VEX naming another BOM's component by BOM-Link), else the ref itself, so
+ * that the finding is kept whatever the ref is.
+ */
+function affected(ref: string, byRef: Map<string, Component>): Component {
+  const own = byRef.get(ref);
+  if (own) return own;
+  const local = ref.startsWith("urn:cdx:") && ref.includes("#") ? decodeURIComponent(ref.slice(ref.indexOf("#") + 1)) : ref;
+  return byRef.get(local) ?? componentOfPurl(local) ?? { "bom-ref": ref, name: local, version: "" };
+}
+
+/** Package names as their ecosystems write them: npm's @scope/name, Maven's group:artifact. */
+function componentOfPurl(ref: string): Component | null {
+  if (!ref.startsWith("pkg:")) return null;
+  try {
+    const purl = PackageURL.fromString(ref);
+    const ns = purl.namespace;
+    const name = !ns || OS_PURL_TYPES.has(purl.type) ? purl.name : purl.type === "maven" ? `${ns}:${purl.name}` : `${ns}/${purl.name}`;
+    return { "bom-ref": ref, type: "library", name, version: purl.version ?? "", purl: ref };
+  } catch {
+    return null;
+  }
+}
+
+/** PURL types whose namespace is the distribution, not part of the package's name. */
+const OS_PURL_TYPES = new Set(["deb", "rpm", "apk", "alpm", "alpine"]);
 
 /** "urn:uuid:…" and a whole version: what a BOM-Link names; anything else links nowhere. */
 function bomIdentity(serialNumber: string | null | undefined, version: number | null | undefined): NormalisedReport["bom"] {
@@ -157,12 +182,25 @@ const decisions: Record<string, NormalisedFinding["initialStatus"]> = {
   resolved_with_pedigree: "fixed",
 };
 
+/** The newest CVSS rating with a score (v4 over v3.1 over v3 over v2); a score without a method is taken as v3. */
+function pickScored(v: Vulnerability) {
+  const rank = (method: string | null | undefined) => ({ CVSSv4: 4, CVSSv31: 3, CVSSv3: 2, CVSSv2: 1 })[method ?? "CVSSv3"] ?? 0;
+  return (v.ratings ?? [])
+    .filter((r) => typeof r.score === "number" && r.score >= 0 && r.score <= 10 && rank(r.method) > 0)
+    .sort((a, b) => rank(b.method) - rank(a.method))[0];
+}
+
+/** CVSS's qualitative bands (v3/v4: 9 critical, 7 high, 4 medium, 0.1 low; v2 has no critical). */
+function severityOfScore(score: number, method: string | null | undefined): Severity {
+  if (score >= 9 && method !== "CVSSv2") return "critical";
+  return score >= 7 ? "high" : score >= 4 ? "medium" : score > 0 ? "low" : "unknown";
+}
+
 function vulnerabilityFinding(v: Vulnerability, c: Component): NormalisedFinding {
   const rating = pickRating(v);
-  const severity: Severity = rating ? severityFromWord(rating.severity) : "unknown";
-  const scored = (v.ratings ?? [])
-    .filter((r) => typeof r.score === "number" && r.score >= 0 && r.score <= 10 && /CVSSv3|CVSSv31|CVSSv4/.test(r.method ?? ""))
-    .sort((a, b) => (b.method ?? "").localeCompare(a.method ?? ""))[0];
+  const scored = pickScored(v);
+  // A rating that names no severity (only a score and its method) still has one: its CVSS band.
+  const severity: Severity = rating ? severityFromWord(rating.severity) : scored ? severityOfScore(scored.score!, scored.method) : "unknown";
   const path = prop(c, "aquasecurity:trivy:FilePath");
   const fixed = /to versions? (.+)$/i.exec(v.recommendation ?? "")?.[1]?.trim() ?? null;
   return makeFinding({
@@ -178,7 +216,7 @@ function vulnerabilityFinding(v: Vulnerability, c: Component): NormalisedFinding
       severity,
       cvssScore: scored?.score ?? null,
       cvssVector: scored?.vector ?? null,
-      cvssVersion: scored?.method?.replace(/^CVSSv/, "") ?? null,
+      cvssVersion: scored ? (scored.method ?? "CVSSv3").replace(/^CVSSv/, "") : null,
       title: null,
       description: v.description ?? null,
       cwes: (v.cwes ?? []).map((n) => `CWE-${n}`),

@@ -1,7 +1,7 @@
 // Grype JSON (`grype -o json`, old and current presenter output) → the normalised report.
 import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
-import { byteSize, compact, cvssScore, isObject, uniqueStrings, validate } from "@/lib/ingest/formats/common";
+import { byteSize, compact, cvssScore, isObject, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import { makeFinding, targetGroup, type NormalisedFinding, type NormalisedReport, type ReportTarget } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { vulnerabilityLocalKey } from "@/lib/findings/identity";
@@ -54,23 +54,48 @@ const grypeReport = z.looseObject({
 type GrypeReport = z.infer<typeof grypeReport>;
 type Match = GrypeReport["matches"][number];
 
+/** Grype's document, or its `matches` alone (output trimmed with jq): then image= names the target. */
 export function looksLikeGrype(doc: unknown): boolean {
-  return isObject(doc) && Array.isArray(doc.matches) && ("source" in doc || "descriptor" in doc);
+  if (!isObject(doc) || !Array.isArray(doc.matches)) return false;
+  if ("source" in doc || "descriptor" in doc) return true;
+  const first: unknown = doc.matches[0];
+  return first === undefined ? Object.keys(doc).length === 1 : isObject(first) && "vulnerability" in first && "artifact" in first;
 }
 
 /** OS package paths are the package database (e.g. /lib/apk/db/installed), not the package's own. */
 const OS_PACKAGE_TYPES = new Set(["apk", "deb", "rpm", "alpm", "portage", "nix"]);
 
 export function parseGrype(doc: unknown): NormalisedReport {
-  const report = validate(grypeReport, doc, "Grype");
+  const { data: report, skipped } = validateEntries(grypeReport, doc, "Grype", new Set(["matches"]));
   const version = report.descriptor?.version;
+  const atSeveralPaths = osPackagesAtSeveralPaths(report.matches);
   return {
     format: "grype",
     tool: "grype",
     toolVersion: version && version !== "[not provided]" ? version : null,
     reportCreatedAt: null,
-    groups: [targetGroup(target(report), report.matches.map(matchFinding))],
+    groups: [targetGroup(target(report), report.matches.map((m) => matchFinding(m, atSeveralPaths)))],
+    skipped,
   };
+}
+
+const osMatchKey = (m: Match) => `${m.vulnerability.id}\u001f${m.artifact.name}\u001f${m.artifact.version ?? ""}`;
+const firstPath = (m: Match) => m.artifact.locations?.[0]?.path?.replace(/^\/+/, "") ?? null;
+
+/**
+ * An OS package's path is its package database, so it is left out of the identity (a finding of
+ * Trivy's, which gives no path, and Grype's then meet). When the same package is at two paths
+ * (two copies of a distro's database), the path tells the two findings apart.
+ */
+function osPackagesAtSeveralPaths(matches: Match[]): Set<string> {
+  const pathsByKey = new Map<string, Set<string | null>>();
+  for (const m of matches) {
+    if (!OS_PACKAGE_TYPES.has(m.artifact.type ?? "")) continue;
+    const key = osMatchKey(m);
+    const paths = pathsByKey.get(key) ?? new Set();
+    pathsByKey.set(key, paths.add(firstPath(m)));
+  }
+  return new Set([...pathsByKey].filter(([, paths]) => paths.size > 1).map(([key]) => key));
 }
 
 function target(report: GrypeReport): ReportTarget {
@@ -98,12 +123,12 @@ function target(report: GrypeReport): ReportTarget {
   return { kind: "artifact", name: name.trim(), artifactType: source?.type ?? "directory" };
 }
 
-function matchFinding(match: Match): NormalisedFinding {
+function matchFinding(match: Match, atSeveralPaths: Set<string>): NormalisedFinding {
   const v = match.vulnerability;
   const a = match.artifact;
   const related = match.relatedVulnerabilities ?? [];
   const score = [v, ...related].flatMap((r) => r.cvss ?? []).sort((x, y) => (y.version ?? "").localeCompare(x.version ?? ""))[0];
-  const path = OS_PACKAGE_TYPES.has(a.type ?? "") ? null : (a.locations?.[0]?.path?.replace(/^\/+/, "") ?? null);
+  const path = !OS_PACKAGE_TYPES.has(a.type ?? "") || atSeveralPaths.has(osMatchKey(match)) ? firstPath(match) : null;
   const fixed = (v.fix?.versions ?? []).join(", ") || null;
   const severity = severityFromWord(v.severity);
   const description = v.description ?? related.find((r) => r.description)?.description ?? null;

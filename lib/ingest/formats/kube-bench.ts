@@ -2,7 +2,7 @@
 // Only FAIL and WARN results are findings. A cluster is covered per node type (kube-bench runs
 // on each node), so a newer run closes only the findings of the node types it checked.
 import { z } from "zod";
-import { compact, isObject, validate } from "@/lib/ingest/formats/common";
+import { compact, isObject, validateEntries } from "@/lib/ingest/formats/common";
 import { makeFinding, targetGroup, type NormalisedReport, type Severity } from "@/lib/findings/model";
 import { complianceLocalKey } from "@/lib/findings/identity";
 
@@ -53,7 +53,7 @@ function severityOf(status: string, scored: boolean | null | undefined): Severit
 }
 
 export function parseKubeBench(doc: unknown): NormalisedReport {
-  const parsed = validate(kubeBenchReport, doc, "kube-bench");
+  const { data: parsed, skipped } = validateEntries(kubeBenchReport, doc, "kube-bench", new Set(["tests", "results"]));
   const controls = Array.isArray(parsed) ? parsed : parsed.Controls;
   const byNodeType = new Map<string, ReturnType<typeof makeFinding>[]>();
   for (const c of controls) {
@@ -63,26 +63,28 @@ export function parseKubeBench(doc: unknown): NormalisedReport {
       for (const r of group.results ?? []) {
         const status = r.status.toUpperCase();
         if (status !== "FAIL" && status !== "WARN") continue;
-        findings.push(makeFinding({
-    kind: "compliance",
-          localKey: complianceLocalKey({ nodeType: c.node_type, checkId: r.test_number }),
-          ruleId: `CIS ${r.test_number}`,
-          title: r.test_desc,
-          severity: severityOf(status, r.scored),
-        scannerStatus: status,
-        location: `${c.node_type} · ${group.section ?? c.id} ${group.desc ?? ""}`.trim(),
-        details: compact({
-          benchmark: c.version,
-          kubernetesVersion: c.detected_version,
-          scored: r.scored,
-          remediation: r.remediation,
-          audit: r.audit,
-          expected: r.expected_result,
-          actual: r.actual_value?.slice(0, MAX_ACTUAL),
-          reason: r.reason,
-        }),
-      }));
-    }
+        findings.push(
+          makeFinding({
+            kind: "compliance",
+            localKey: complianceLocalKey({ nodeType: c.node_type, checkId: r.test_number }),
+            ruleId: `CIS ${r.test_number}`,
+            title: r.test_desc,
+            severity: severityOf(status, r.scored),
+            scannerStatus: status,
+            location: `${c.node_type} · ${group.section ?? c.id} ${group.desc ?? ""}`.trim(),
+            details: compact({
+              benchmark: c.version,
+              kubernetesVersion: c.detected_version,
+              scored: r.scored,
+              remediation: r.remediation,
+              audit: r.audit,
+              expected: r.expected_result,
+              actual: r.actual_value?.slice(0, MAX_ACTUAL),
+              reason: r.reason,
+            }),
+          }),
+        );
+      }
     }
   }
   return {
@@ -94,5 +96,6 @@ export function parseKubeBench(doc: unknown): NormalisedReport {
     groups: byNodeType.size
       ? [...byNodeType.entries()].map(([nodeType, findings]) => targetGroup({ kind: "cluster", name: null, part: `kube-bench:${nodeType}` }, findings))
       : [targetGroup({ kind: "cluster", name: null, covers: { namespaces: [], clusterScoped: false } }, [])],
+    skipped,
   };
 }

@@ -2,8 +2,9 @@
 // Identity is (tool, rule id, location uri, start line), whatever the tool.
 import { z } from "zod";
 import { parseImageRef } from "@/lib/ingest/image-ref";
-import { compact, isObject, lineNumber, uniqueStrings, validate } from "@/lib/ingest/formats/common";
-import { makeFinding, targetGroup, type FindingKind, type NormalisedFinding, type NormalisedReport, type ReportTarget, type Severity } from "@/lib/findings/model";
+import { compact, isObject, lineNumber, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
+import { jsonPath } from "@/lib/ingest/errors";
+import { makeFinding, targetGroup, type FindingKind, type NormalisedFinding, type NormalisedReport, type ReportTarget, type Severity, type SkippedEntry } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { sarifLocalKey } from "@/lib/findings/identity";
 
@@ -45,6 +46,8 @@ const sarifReport = z.looseObject({
               )
               .nullish(),
             properties: z.record(z.string(), z.unknown()).nullish(),
+            fingerprints: z.record(z.string(), z.unknown()).nullish(),
+            partialFingerprints: z.record(z.string(), z.unknown()).nullish(),
           }),
         )
         .nullish(),
@@ -55,15 +58,16 @@ const sarifReport = z.looseObject({
 });
 type Run = z.infer<typeof sarifReport>["runs"][number];
 type Rule = z.infer<typeof rule>;
+type Result = NonNullable<Run["results"]>[number];
 
 export function looksLikeSarif(doc: unknown): boolean {
   return isObject(doc) && Array.isArray(doc.runs) && (doc.version === "2.1.0" || String(doc.$schema ?? "").includes("sarif"));
 }
 
 export function parseSarif(doc: unknown): NormalisedReport {
-  const report = validate(sarifReport, doc, "SARIF");
+  const { data: report, skipped } = validateEntries(sarifReport, doc, "SARIF", new Set(["results", "rules"]));
   const tools = uniqueStrings(report.runs.map((r) => r.tool.driver.name.toLowerCase()));
-  const findings = report.runs.flatMap(runFindings);
+  const findings = report.runs.flatMap((run, index) => runFindings(run, index, skipped));
   const first = report.runs[0];
   return {
     format: "sarif",
@@ -71,6 +75,7 @@ export function parseSarif(doc: unknown): NormalisedReport {
     toolVersion: first?.tool.driver.semanticVersion ?? first?.tool.driver.version ?? null,
     reportCreatedAt: null,
     groups: [targetGroup(target(report.runs), findings)],
+    skipped,
   };
 }
 
@@ -103,26 +108,30 @@ function target(runs: Run[]): ReportTarget {
   return { kind: "artifact", name: repositoryUri?.trim() ?? "", artifactType: "sarif" };
 }
 
-function runFindings(run: Run): NormalisedFinding[] {
+function runFindings(run: Run, runIndex: number, skipped: SkippedEntry[]): NormalisedFinding[] {
   const tool = run.tool.driver.name.toLowerCase();
   const rules = [...(run.tool.driver.rules ?? []), ...(run.tool.extensions ?? []).flatMap((e) => e.rules ?? [])];
   const byId = new Map(rules.map((r) => [r.id, r]));
-  return (run.results ?? []).flatMap((result) => {
+  return (run.results ?? []).flatMap((result, index) => {
     const r = result.ruleIndex ?? result.rule?.index;
     const ruleDef = (typeof r === "number" ? run.tool.driver.rules?.[r] : undefined) ?? byId.get(result.ruleId ?? result.rule?.id ?? "");
-    const ruleId = result.ruleId ?? result.rule?.id ?? ruleDef?.id;
-    if (!ruleId) return [];
-    if ((result.level ?? "") === "none") return [];
-    const location = result.locations?.[0]?.physicalLocation;
-    const uri = location?.artifactLocation?.uri ?? null;
-    const line = location?.region?.startLine ?? null;
     const messageText = result.message?.text ?? "";
+    // A result may leave out ruleId (Gitleaks 8.0 names the rule only in its message).
+    const ruleId = (result.ruleId ?? result.rule?.id ?? ruleDef?.id ?? stringProperty(result, RULE_PROPERTIES) ?? messageText.split("\n")[0].trim().slice(0, 200)) || null;
+    if (!ruleId) {
+      skipped.push({ path: jsonPath(["runs", runIndex, "results", index]), reason: "the result names no rule (no ruleId, rule, ruleIndex or message)" });
+      return [];
+    }
+    if ((result.level ?? "") === "none") return [];
+    const { uri, line } = locationOf(result);
     const pkg = parseTrivyMessage(messageText);
     const kind = kindOf(ruleId, ruleDef, tool);
     const severity = severityOf(result.level, ruleDef);
     const title = ruleDef?.shortDescription?.text || ruleDef?.name || messageText.split("\n")[0] || ruleId;
+    // Results with nothing else to tell them apart still differ by the fingerprints SARIF gives for that.
+    const fingerprint = uri === null && line === null ? fingerprintOf(result) : null;
     return [
-      makeFinding({ kind, localKey: sarifLocalKey({ tool, ruleId, uri, line }), ruleId, title: title.slice(0, 500), severity,
+      makeFinding({ kind, localKey: sarifLocalKey({ tool, ruleId, uri, line, fingerprint }), ruleId, title: title.slice(0, 500), severity,
         cvssScore: securitySeverity(ruleDef),
         packageName: pkg.package,
         installedVersion: pkg.installed,
@@ -133,6 +142,31 @@ function runFindings(run: Run): NormalisedFinding[] {
       }),
     ];
   });
+}
+
+const RULE_PROPERTIES = ["ruleId", "ruleID", "RuleID", "rule", "Rule"];
+const FILE_PROPERTIES = ["file", "File", "path", "filePath", "uri", "location"];
+const LINE_PROPERTIES = ["line", "lineNumber", "startLine", "StartLine", "Line"];
+
+function stringProperty(result: Result, names: string[]): string | null {
+  const props = result.properties ?? {};
+  const value = names.map((n) => props[n]).find((v) => (typeof v === "string" && v.trim() !== "") || typeof v === "number");
+  return value === undefined ? null : String(value).trim();
+}
+
+/** The first physical location, else the file and line a tool put in the result's properties. */
+function locationOf(result: Result): { uri: string | null; line: number | null } {
+  const physical = result.locations?.[0]?.physicalLocation;
+  const uri = physical?.artifactLocation?.uri ?? stringProperty(result, FILE_PROPERTIES);
+  const rawLine = physical?.region?.startLine ?? stringProperty(result, LINE_PROPERTIES);
+  const line = rawLine === null || rawLine === undefined ? null : Number(rawLine);
+  return { uri: uri || null, line: Number.isInteger(line) && line! >= 0 && line! <= 2_147_483_647 ? line : null };
+}
+
+function fingerprintOf(result: Result): string | null {
+  const prints = { ...(result.partialFingerprints ?? {}), ...(result.fingerprints ?? {}) };
+  const keys = Object.keys(prints).sort();
+  return keys.length ? keys.map((k) => `${k}=${String(prints[k])}`).join("&") : null;
 }
 
 function kindOf(ruleId: string, rule: Rule | undefined, tool: string): FindingKind {

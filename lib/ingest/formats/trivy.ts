@@ -1,8 +1,8 @@
 // Trivy JSON → the normalised report. Handles SchemaVersion 2 (images, repositories, filesystems),
 // the pre-0.20 bare array of results, and the three shapes of `trivy k8s` cluster reports.
-import { ReportError } from "@/lib/ingest/errors";
+import { jsonPath } from "@/lib/ingest/errors";
 import { parseImageRef } from "@/lib/ingest/image-ref";
-import { compact, isObject, parseDate, uniqueStrings, validate } from "@/lib/ingest/formats/common";
+import { compact, isObject, parseDate, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import {
   trivyK8sReport,
   trivyLegacyReport,
@@ -16,7 +16,6 @@ import {
 } from "@/lib/ingest/formats/trivy-schema";
 import {
   makeFinding,
-  unnamedImage,
   targetGroup,
   type ImageTargetInfo,
   type NormalisedFinding,
@@ -47,42 +46,51 @@ export function looksLikeTrivy(doc: unknown): boolean {
   return shapeOf(doc) !== null;
 }
 
+/** The arrays whose entries are validated one by one (a bad entry is skipped, not the report). */
+const ENTRIES = new Set(["Results", "Resources", "Vulnerabilities", "Misconfigurations", "Secrets", "Packages"]);
+
 export function parseTrivy(doc: unknown): NormalisedReport {
   const shape = shapeOf(doc);
   if (shape === "k8s") return parseK8s(doc);
   if (shape === "legacy") return parseLegacy(doc);
-  const report = validate(trivyReport, doc, "Trivy");
+  const { data: report, skipped } = validateEntries(trivyReport, doc, "Trivy", ENTRIES);
   const results = report.Results ?? [];
-  const base = { format: "trivy" as const, tool: "trivy", toolVersion: report.Trivy?.Version ?? null, reportCreatedAt: parseDate(report.CreatedAt) };
+  const base = { format: "trivy" as const, tool: "trivy", toolVersion: report.Trivy?.Version ?? null, reportCreatedAt: parseDate(report.CreatedAt), skipped };
   const findings = results.flatMap((r) => resultFindings(r, r.Target ?? ""));
   const packages = results.flatMap(resultPackages);
   if (!report.ArtifactType || report.ArtifactType === "container_image") {
-    const target = imageTarget(report.Metadata, [report.ArtifactName]);
-    if (!target) throw new ReportError("Trivy report names no image: Metadata.RepoTags, RepoDigests and ArtifactName are empty");
-    return { ...base, groups: [targetGroup(target, findings, { packages })] };
+    // An image built in CI may have no name yet: image= then names it (see applyContext).
+    return { ...base, groups: [targetGroup(imageTarget(report.Metadata, [report.ArtifactName]), findings, { packages })] };
   }
-  const name = report.ArtifactName?.trim();
-  if (!name) throw new ReportError(`Trivy ${report.ArtifactType} report has an empty ArtifactName; pass image= or scan a named target`);
-  return { ...base, groups: [targetGroup({ kind: "artifact", name, artifactType: report.ArtifactType }, findings, { packages })] };
+  // An empty ArtifactName is for artifact= or image= to fill (see applyContext).
+  return { ...base, groups: [targetGroup({ kind: "artifact", name: report.ArtifactName?.trim() ?? "", artifactType: report.ArtifactType }, findings, { packages })] };
 }
 
 function parseLegacy(doc: unknown): NormalisedReport {
-  const results = validate(trivyLegacyReport, doc, "Trivy (pre-0.20)") ?? [];
+  const { data, skipped } = validateEntries(trivyLegacyReport, doc, "Trivy (pre-0.20)", ENTRIES);
+  const results = data ?? [];
   // The OS result's Target is "image:tag (os version)"; the image= parameter can name it instead.
   const named = results.map((r) => (r.Target ?? "").replace(/\s+\(.*\)$/, "")).find((t) => parseImageRef(t) !== null);
-  const target: ImageTargetInfo = imageTarget(null, [named]) ?? unnamedImage();
   return {
     format: "trivy",
     tool: "trivy",
     toolVersion: null,
     reportCreatedAt: null,
-    groups: [targetGroup(target, results.flatMap((r) => resultFindings(r, r.Target ?? "")))],
+    skipped,
+    groups: [targetGroup(imageTarget(null, [named]), results.flatMap((r) => resultFindings(r, r.Target ?? "")))],
   };
 }
 
 function parseK8s(doc: unknown): NormalisedReport {
-  const report = validate(trivyK8sReport, doc, "Trivy Kubernetes");
-  const resources = [...(report.Resources ?? []), ...(report.Vulnerabilities ?? []), ...(report.Misconfigurations ?? [])].filter((r) => r.Kind && r.Name);
+  const { data: report, skipped } = validateEntries(trivyK8sReport, doc, "Trivy Kubernetes", ENTRIES);
+  const listed = (key: "Resources" | "Vulnerabilities" | "Misconfigurations") => (report[key] ?? []).map((resource, index) => ({ resource, path: ["$", key, index] }));
+  const resources: TrivyK8sResource[] = [];
+  const pathOf = new Map<TrivyK8sResource, string>();
+  for (const { resource, path } of [...listed("Resources"), ...listed("Vulnerabilities"), ...listed("Misconfigurations")]) {
+    pathOf.set(resource, jsonPath(path.slice(1)));
+    if (resource.Kind && resource.Name) resources.push(resource);
+    else if (resource.Results?.length) skipped.push({ path: pathOf.get(resource)!, reason: "a resource without Kind and Name: its results belong to nothing" });
+  }
   const images = new Map<string, TargetFindings>();
   const clusterFindings: NormalisedFinding[] = [];
   for (const resource of resources) {
@@ -97,7 +105,10 @@ function parseK8s(doc: unknown): NormalisedReport {
     const vulnResults = (resource.Results ?? []).filter((r) => (r.Vulnerabilities?.length ?? 0) > 0 || (r.Secrets?.length ?? 0) > 0 || r.Class === "os-pkgs");
     if (vulnResults.length === 0) continue;
     const target = k8sImageTarget(resource);
-    if (!target) continue;
+    if (!target.repository) {
+      skipped.push({ path: pathOf.get(resource)!, reason: "its image has no name (no RepoTags, RepoDigests or image target): its vulnerabilities have no image to belong to" });
+      continue;
+    }
     const key = `${target.repository}@${target.digest ?? target.configId ?? target.tags[0]}`;
     const group = images.get(key) ?? targetGroup(target, [], { workloads: [] });
     images.set(key, group);
@@ -121,23 +132,24 @@ function parseK8s(doc: unknown): NormalisedReport {
     reportCreatedAt: null,
     groups: [targetGroup({ kind: "cluster", name: clusterName, covers }, clusterFindings), ...images.values()],
     clusterName,
+    skipped,
   };
 }
 
-function k8sImageTarget(resource: TrivyK8sResource): ImageTargetInfo | null {
+function k8sImageTarget(resource: TrivyK8sResource): ImageTargetInfo {
   const metadata = Array.isArray(resource.Metadata) ? resource.Metadata[0] : resource.Metadata;
   const osTarget = resource.Results?.find((r) => r.Class === "os-pkgs")?.Target?.replace(/\s+\(.*\)$/, "");
   return imageTarget(metadata ?? null, [osTarget]);
 }
 
-function imageTarget(meta: TrivyImageMetadata | null | undefined, names: ReadonlyArray<string | null | undefined>): ImageTargetInfo | null {
+/** The image a report names; without a name its repository is "" (image= must then give one). */
+function imageTarget(meta: TrivyImageMetadata | null | undefined, names: ReadonlyArray<string | null | undefined>): ImageTargetInfo {
   const tags = (meta?.RepoTags ?? []).filter((t) => t !== "");
   const digests = (meta?.RepoDigests ?? []).filter((d) => d !== "");
   const fromTag = tags.map(parseImageRef).find((r) => r !== null);
   const fromDigest = digests.map(parseImageRef).find((r) => r !== null);
   const fromName = names.map((n) => (n ? parseImageRef(n) : null)).find((r) => r !== null);
-  const repository = fromTag?.repository ?? fromDigest?.repository ?? fromName?.repository;
-  if (!repository) return null;
+  const repository = fromTag?.repository ?? fromDigest?.repository ?? fromName?.repository ?? "";
   const tagNames = tags.map((t) => parseImageRef(t)?.tag).filter((t): t is string => !!t);
   return {
     kind: "image",

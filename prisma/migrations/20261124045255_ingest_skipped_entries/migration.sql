@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Scan" ADD COLUMN     "skipped" JSONB NOT NULL DEFAULT '[]';
