@@ -3,7 +3,8 @@
 // plus COPYing the same number of rows into an unindexed table.
 //
 // Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server; a fresh database is created and
-// dropped), default postgresql://postgres@127.0.0.1:5432/postgres. Sizes: BENCH_SIZES=5000,20000,100000.
+// dropped), default postgresql://postgres@127.0.0.1:5432/postgres. Sizes: BENCH_SIZES=5000,20000,100000
+// (BENCH_SIZES= with nothing runs the runtime-events row only).
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -13,13 +14,14 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { generateTrivyReport } from "./report-generator";
 import { printTable, rssKiB, waitForHealth as waitFor } from "./support";
+import { benchRuntimeEvents, runtimeRow } from "./runtime-events";
 import { buildIfNeeded, startNextServer } from "../lib/startup/build";
 import { createTestDatabase } from "../tests/support/test-database";
 
 const root = path.resolve(import.meta.dirname, "..");
 const fixturesDir = path.join(root, "fixtures");
 const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const sizes = (process.env.BENCH_SIZES ?? "5000,20000,100000").split(",").map(Number);
+const sizes = (process.env.BENCH_SIZES ?? "5000,20000,100000").split(",").filter(Boolean).map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const port = 3310;
 const base = `http://127.0.0.1:${port}`;
@@ -50,6 +52,9 @@ async function main(): Promise<void> {
     const memory = new PeakMemory(app.pid!);
 
     console.log(`\nPortcullis ingest benchmark · ${new Date().toISOString()} · node ${process.version}\n`);
+    console.log(runtimeRow(await benchRuntimeEvents(base, token, databaseUrl, RUNS)));
+    console.log("");
+    if (sizes.length === 0) return;
     // First, on the fresh server: the largest body the default limit accepts, and the memory it needs.
     const target = 63 * 1024 * 1024;
     const probe = generateTrivyReport(fixturesDir, "bench.example.com/probe:1", 1000).body.length / 1000;

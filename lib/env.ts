@@ -26,7 +26,7 @@ const envSchema = z.object({
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   SIGN_IN_ATTEMPTS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(30),
   INGEST_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(120),
-  RUNTIME_EVENT_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(60_000),
+  RUNTIME_EVENT_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(600_000),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),

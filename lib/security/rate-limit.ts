@@ -1,10 +1,11 @@
 // Rate limits on sign-in and on the ingest API, counted in PostgreSQL (rate-limiter-flexible)
 // so every replica shares them. Going over answers 429 with Retry-After.
 import { createHash } from "node:crypto";
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { sqlPool } from "@/lib/sql";
+import { recordAudit } from "@/lib/audit/record";
 
 export class RateLimited extends AppError {
   constructor(
@@ -68,6 +69,42 @@ export async function clearSignInFailures(email: string): Promise<void> {
 
 export type IngestBudget = "scans" | "runtime-events";
 
+const runtimeLimiters = new Map<number, RateLimiterMemory>();
+const lastRefusalTrace = new Map<string, { at: number; refused: number }>();
+
+/**
+ * Refused alerts leave a trace: an audit entry per token and minute, with how many were refused
+ * since the last one (security leads see that alerts were lost upstream, and which sender to fix).
+ */
+async function traceRefusedAlerts(tokenId: string, points: number): Promise<void> {
+  const now = Date.now();
+  const trace = lastRefusalTrace.get(tokenId) ?? { at: 0, refused: 0 };
+  trace.refused += 1;
+  lastRefusalTrace.set(tokenId, trace);
+  if (now - trace.at < 60_000) return;
+  const refused = trace.refused;
+  lastRefusalTrace.set(tokenId, { at: now, refused: 0 });
+  console.warn(`[portcullis] ${refused} runtime-event request(s) of token ${tokenId} refused by the rate limit (RUNTIME_EVENT_REQUESTS_PER_MIN=${points})`);
+  await recordAudit({
+    action: "runtime_events.rate_limited",
+    actorToken: tokenId,
+    actorLabel: "rate limit",
+    targetType: "token",
+    targetId: tokenId,
+    details: { refused, limitPerMinute: points, setting: "RUNTIME_EVENT_REQUESTS_PER_MIN" },
+  });
+}
+
+/**
+ * Runtime alerts come one per request, a thousand a second from a noisy cluster: their budget is
+ * a flood guard counted in each replica's memory (a write per alert would cost more than the alert).
+ */
+function runtimeLimiter(points: number): RateLimiterMemory {
+  let found = runtimeLimiters.get(points);
+  if (!found) runtimeLimiters.set(points, (found = new RateLimiterMemory({ keyPrefix: "runtime-events", points, duration: 60 })));
+  return found;
+}
+
 /**
  * One ingest call by this token; throws RateLimited over the per-minute budget. Scans and runtime
  * alerts have separate budgets, so a busy CI can never use up the budget of security alerts.
@@ -76,9 +113,10 @@ export async function consumeIngest(tokenId: string, budget: IngestBudget = "sca
   const { ingestRequestsPerMin, runtimeEventRequestsPerMin } = env().limits;
   const points = budget === "scans" ? ingestRequestsPerMin : runtimeEventRequestsPerMin;
   try {
-    await limiter(budget === "scans" ? "ingest" : "runtime-events", points, 60).consume(tokenId);
+    await (budget === "scans" ? limiter("ingest", points, 60) : runtimeLimiter(points)).consume(tokenId);
   } catch (error) {
-    if (error instanceof RateLimiterRes) throw new RateLimited(retryAfter(error), `This token is over ${points} ${budget === "scans" ? "ingest" : "runtime-event"} requests per minute.`);
-    throw error;
+    if (!(error instanceof RateLimiterRes)) throw error;
+    if (budget === "runtime-events") await traceRefusedAlerts(tokenId, points);
+    throw new RateLimited(retryAfter(error), `This token is over ${points} ${budget === "scans" ? "ingest" : "runtime-event"} requests per minute.`);
   }
 }

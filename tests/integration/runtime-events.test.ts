@@ -47,6 +47,41 @@ describe("POST /api/v1/runtime-events", () => {
     expect(await single.json()).toMatchObject({ accepted: 1, alerts: 1 });
   });
 
+  it("takes many single-event posts at once, each answered for itself, none lost (they are committed together)", async () => {
+    const event = (i: number) => JSON.stringify({ output: `shell ${i}`, priority: "Warning", rule: "Terminal shell in container", time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), output_fields: { "k8s.ns.name": "shop", "k8s.pod.name": "api-7d9f8b6c5d-x2k4p" } });
+    // 150 different events, and 50 redeliveries of the first ones, all in flight together.
+    const bodies = [...Array.from({ length: 150 }, (_, i) => event(i)), ...Array.from({ length: 50 }, (_, i) => event(i))];
+    const responses = await Promise.all(bodies.map((body) => post(body)));
+    expect(responses.every((r) => r.status === 202)).toBe(true);
+    const answers = await Promise.all(responses.map((r) => r.json()));
+    expect(answers.every((a) => a.accepted === 1 && a.alerts + a.duplicates === 1)).toBe(true);
+    expect(answers.reduce((n, a) => n + a.alerts, 0)).toBe(150);
+    expect(await db.runtimeEvent.count()).toBe(150);
+    const finding = await db.finding.findFirstOrThrow({ where: { kind: "runtime" } });
+    expect((finding.details as { eventCount: number }).eventCount).toBe(150);
+    expect(await db.scan.count()).toBe(0);
+  });
+
+  it("has a budget of its own, and alerts it refuses leave a trace in the audit log", async () => {
+    process.env.RUNTIME_EVENT_REQUESTS_PER_MIN = "2";
+    process.env.INGEST_REQUESTS_PER_MIN = "1";
+    try {
+      const event = (i: number) => JSON.stringify({ output: "x", priority: "Warning", rule: "Terminal shell in container", time: new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString(), output_fields: { "k8s.ns.name": "shop" } });
+      expect((await post(event(1))).status).toBe(202);
+      expect((await post(event(2))).status).toBe(202);
+      const refused = await post(event(3));
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).error.message).toMatch(/over 2 runtime-event requests per minute/);
+      expect((await post(event(4))).status).toBe(429);
+      const trace = await db.auditLog.findMany({ where: { action: "runtime_events.rate_limited" } });
+      expect(trace).toHaveLength(1);
+      expect(trace[0].details).toMatchObject({ refused: 1, limitPerMinute: 2 });
+    } finally {
+      delete process.env.RUNTIME_EVENT_REQUESTS_PER_MIN;
+      delete process.env.INGEST_REQUESTS_PER_MIN;
+    }
+  });
+
   it("counts a retried delivery once", async () => {
     const body = fixtureText("falco/falco-website_k8saudit-alerts.jsonl");
     await post(body);

@@ -13,7 +13,8 @@ import { AccessDenied } from "@/lib/authz/errors";
 import { AppError } from "@/lib/errors";
 import { identifierProblem, LIMITS } from "@/lib/ingest/storable";
 import type { TokenBinding } from "@/lib/authz/policy";
-import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority } from "@/lib/ingest/falco/parse-events";
+import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority, type FalcoEvent } from "@/lib/ingest/falco/parse-events";
+import { GroupCommit, type Outcome } from "@/lib/ingest/falco/group-commit";
 
 /** Raw events kept per runtime finding; older ones are dropped (the finding keeps the count). */
 export const RAW_EVENTS_KEPT_PER_FINDING = 500;
@@ -45,6 +46,23 @@ interface Alert {
   fields: unknown;
 }
 
+interface Submission {
+  cluster: string;
+  binding: TokenBinding;
+  alerts: { event: FalcoEvent; raw: string }[];
+  now: Date;
+}
+
+interface Stored {
+  stored: number;
+  refused: { count: number; reasons: string[] };
+}
+
+// Alerts of one cluster and one token binding go in together (see group-commit.ts).
+const batches = new GroupCommit<Submission, Stored>((submissions) =>
+  inTransaction((sql) => storeSubmissions(sql, submissions), "events"),
+);
+
 export async function ingestRuntimeEvents(input: { body: string; cluster: string; binding?: TokenBinding; receivedAt?: Date }): Promise<RuntimeIngestResult> {
   const now = input.receivedAt ?? new Date();
   const { events, errors } = parseFalcoBody(input.body);
@@ -53,51 +71,10 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
   if (events.length === 0) return { accepted: 0, rejected: 0, alerts: 0, duplicates: 0, ignored: 0, errors: [] };
   const internal = events.filter(({ event }) => isFalcoInternal(event)).length;
   const alerts = events.filter(({ event }) => !isFalcoInternal(event));
-
-  const { stored, refused } = await inTransaction(async (sql) => {
-    await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`runtime:${input.cluster}`]);
-    const r = newResolution({
-      sql,
-      rules: await loadOwnershipRules(sql),
-      context: { format: "auto", cluster: input.cluster },
-      named: null,
-      binding: input.binding ?? { teamId: null, clusterId: null },
-      now,
-    });
-    const cluster = await clusterRow(r, input.cluster);
-    const targetKey = `cluster:${cluster.id}/runtime`;
-    const places = await allowedPlaces(r, alerts.map(({ event }) => placeOf(event).namespace));
-    const rows: Alert[] = [];
-    for (const { event, raw } of alerts) {
-      const place = placeOf(event);
-      const allowed = places.get(place.namespace)!;
-      if (allowed instanceof AppError) continue;
-      rows.push({
-        eventKey: createHash("sha256").update(`${input.cluster}\n${raw}`).digest("hex"),
-        findingKey: identityKey(targetKey, runtimeLocalKey({ ...place, rule: event.rule })),
-        ...place,
-        namespaceId: allowed.id,
-        teamId: allowed.teamId,
-        rule: event.rule,
-        priority: event.priority,
-        severity: severityOfPriority(event.priority),
-        time: event.time,
-        occurredAt: occurredAt(event.time, now),
-        source: event.source ?? null,
-        hostname: event.hostname ?? null,
-        output: event.output ?? null,
-        fields: event.output_fields ?? null,
-      });
-    }
-    const denied = [...places.entries()].filter((e): e is [string, AppError] => e[1] instanceof AppError);
-    // Nothing this token may write: a refusal, not an empty success.
-    const forbidden = denied.find(([, e]) => e instanceof AccessDenied);
-    if (rows.length === 0 && forbidden) throw forbidden[1];
-    const fresh = await insertNewEvents(sql, cluster.id, rows);
-    await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, fresh);
-    if (fresh.length) await applyExceptionsToTarget(runOn(sql), targetKey, now);
-    return { stored: fresh.length, refused: { count: alerts.length - rows.length, reasons: denied.map(([, e]) => e.message) } };
-  }, "events");
+  const binding = input.binding ?? { teamId: null, clusterId: null };
+  const { stored, refused } = alerts.length
+    ? await batches.submit(`${input.cluster}\n${binding.teamId ?? ""}\n${binding.clusterId ?? ""}`, { cluster: input.cluster, binding, alerts, now })
+    : { stored: 0, refused: { count: 0, reasons: [] } };
   return {
     accepted: events.length - refused.count,
     rejected: errors.length + refused.count,
@@ -106,6 +83,68 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
     ignored: internal,
     errors: [...errors, ...refused.reasons].slice(0, 10),
   };
+}
+
+/** Stores the alerts of several requests (same cluster, same binding) in one transaction; answers for each. */
+async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Outcome<Stored>[]> {
+  const { cluster: clusterName, binding } = submissions[0];
+  const now = submissions.reduce((latest, s) => (s.now > latest ? s.now : latest), submissions[0].now);
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`runtime:${clusterName}`]);
+  const r = newResolution({
+    sql,
+    rules: await loadOwnershipRules(sql),
+    context: { format: "auto", cluster: clusterName },
+    named: null,
+    binding,
+    now,
+  });
+  const cluster = await clusterRow(r, clusterName);
+  const targetKey = `cluster:${cluster.id}/runtime`;
+  const places = await allowedPlaces(r, submissions.flatMap((s) => s.alerts.map(({ event }) => placeOf(event).namespace)));
+  const rowsOf = submissions.map((submission) => {
+    const rows: Alert[] = [];
+    for (const { event, raw } of submission.alerts) {
+      const place = placeOf(event);
+      const allowed = places.get(place.namespace)!;
+      if (allowed instanceof AppError) continue;
+      rows.push({
+        eventKey: createHash("sha256").update(`${clusterName}\n${raw}`).digest("hex"),
+        findingKey: identityKey(targetKey, runtimeLocalKey({ ...place, rule: event.rule })),
+        ...place,
+        namespaceId: allowed.id,
+        teamId: allowed.teamId,
+        rule: event.rule,
+        priority: event.priority,
+        severity: severityOfPriority(event.priority),
+        time: event.time,
+        occurredAt: occurredAt(event.time, submission.now),
+        source: event.source ?? null,
+        hostname: event.hostname ?? null,
+        output: event.output ?? null,
+        fields: event.output_fields ?? null,
+      });
+    }
+    return rows;
+  });
+  const fresh = new Set((await insertNewEvents(sql, cluster.id, rowsOf.flat())).map((a) => a.eventKey));
+  const freshRows = rowsOf.flat().filter((a) => fresh.delete(a.eventKey));
+  await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, freshRows);
+  if (freshRows.length) await applyExceptionsToTarget(runOn(sql), targetKey, now);
+  const stored = new Set(freshRows);
+  return submissions.map((submission, i): Outcome<Stored> => {
+    const namespaces = new Set(submission.alerts.map(({ event }) => placeOf(event).namespace));
+    const denied = [...namespaces].map((n) => places.get(n)).filter((p): p is AppError => p instanceof AppError);
+    // Nothing this token may write: a refusal, not an empty success.
+    const forbidden = denied.find((e) => e instanceof AccessDenied);
+    if (rowsOf[i].length === 0 && forbidden) return { ok: false, error: forbidden };
+    return {
+      ok: true,
+      value: {
+        stored: rowsOf[i].filter((row) => stored.has(row)).length,
+        refused: { count: submission.alerts.length - rowsOf[i].length, reasons: denied.map((e) => e.message) },
+      },
+    };
+  });
 }
 
 /**

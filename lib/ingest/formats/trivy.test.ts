@@ -78,11 +78,19 @@ describe("parseTrivy on real image reports", () => {
     expect(parseTrivy({ ...base, Results: [{ Target: "x", Vulnerabilities: null }] }).groups[0].findings).toEqual([]);
   });
 
-  it("rejects a wrongly typed field, naming where it is", () => {
+  it("skips an entry with a wrongly typed field, naming where it is; the others stay", () => {
     const bad = fixture("trivy_alpine-310.json");
     bad.Results[0].Vulnerabilities[2].PkgName = 42;
+    const report = parseTrivy(bad);
+    expect(report.skipped).toEqual([{ path: "$.Results[0].Vulnerabilities[2]", reason: "PkgName: Invalid input: expected string, received number" }]);
+    expect(report.groups[0].findings).toHaveLength(3);
+  });
+
+  it("rejects a wrongly typed field in the report's frame, naming where it is", () => {
+    const bad = fixture("trivy_alpine-310.json");
+    bad.Metadata.OS = "alpine";
     expect(() => parseTrivy(bad)).toThrowError(ReportError);
-    expect(() => parseTrivy(bad)).toThrowError("$.Results[0].Vulnerabilities[2].PkgName");
+    expect(() => parseTrivy(bad)).toThrowError("$.Metadata.OS");
   });
 
   it("reads a repository scan as an artifact target", () => {
