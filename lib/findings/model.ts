@@ -118,7 +118,7 @@ export interface TargetFindings {
   workloads: WorkloadRef[];
 }
 
-export type ReportFormat = "trivy" | "grype" | "sarif" | "cyclonedx" | "kube-bench";
+export type ReportFormat = "trivy" | "trivy-operator" | "grype" | "sarif" | "cyclonedx" | "kube-bench";
 
 export interface NormalisedReport {
   format: ReportFormat;

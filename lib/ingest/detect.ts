@@ -5,9 +5,10 @@ import { looksLikeGrype, parseGrype } from "@/lib/ingest/formats/grype";
 import { looksLikeSarif, parseSarif } from "@/lib/ingest/formats/sarif";
 import { looksLikeCycloneDx, parseCycloneDx } from "@/lib/ingest/formats/cyclonedx";
 import { looksLikeKubeBench, parseKubeBench } from "@/lib/ingest/formats/kube-bench";
+import { looksLikeTrivyOperator, parseTrivyOperator } from "@/lib/ingest/formats/trivy-operator";
 import type { NormalisedReport, ReportFormat } from "@/lib/findings/model";
 
-export const REQUESTABLE_FORMATS = ["auto", "trivy", "grype", "sarif", "cyclonedx", "kube-bench"] as const;
+export const REQUESTABLE_FORMATS = ["auto", "trivy", "trivy-operator", "grype", "sarif", "cyclonedx", "kube-bench"] as const;
 export type RequestedFormat = (typeof REQUESTABLE_FORMATS)[number];
 
 interface FormatParser {
@@ -21,6 +22,7 @@ interface FormatParser {
 const parsers: FormatParser[] = [
   { name: "cyclonedx", describe: 'CycloneDX JSON ("bomFormat": "CycloneDX")', matches: looksLikeCycloneDx, parse: parseCycloneDx },
   { name: "sarif", describe: 'SARIF 2.1.0 ("version": "2.1.0", "runs")', matches: looksLikeSarif, parse: parseSarif },
+  { name: "trivy-operator", describe: "Trivy Operator reports (apiVersion aquasecurity.github.io/v1alpha1: one, a kubectl list, or the webhook body)", matches: looksLikeTrivyOperator, parse: parseTrivyOperator },
   { name: "grype", describe: "Grype JSON (matches, source)", matches: looksLikeGrype, parse: parseGrype },
   { name: "kube-bench", describe: "kube-bench JSON (Controls, or an array of controls)", matches: looksLikeKubeBench, parse: parseKubeBench },
   { name: "trivy", describe: "Trivy JSON (SchemaVersion 2, a trivy k8s report, or the pre-0.20 array)", matches: looksLikeTrivy, parse: parseTrivy },
