@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       `${(Buffer.byteLength(big.body) / 1024 / 1024).toFixed(1)} MiB report (${bigCount.toLocaleString("en")} findings): ${fmt(bigMs)}, peak server RSS ${memory.peakMiB().toFixed(0)} MiB (target: under 1024 MiB)`,
     );
     console.log("");
+    const breakdowns: string[] = [];
     const rows: string[][] = [["findings", "runs", "body", "first ingest (median)", "findings/s", "floor", "ratio to floor", "repeat (duplicate)", "rescan, 10% changed", "peak server RSS"]];
     for (const size of sizes) {
       const firsts: number[] = [];
@@ -74,16 +75,23 @@ async function main(): Promise<void> {
       let body = "";
       memory.reset();
       const runs = size > 50_000 ? 1 : RUNS;
+      const steps: Record<string, number>[] = [];
       for (let run = 0; run < runs; run++) {
         const image = `bench.example.com/app-${size}-${run}-${Date.now()}:1.0`;
         const report = generateTrivyReport(fixturesDir, image, size);
         body = report.body;
         firsts.push(await post(token, report.body, 201, size));
+        steps.push(lastSteps[lastSteps.length - 1]);
         repeats.push(await post(token, report.body, 200, size));
         rescans.push(await post(token, generateTrivyReport(fixturesDir, image, size, run + 1).body, 201, size));
       }
       const floor = await measureFloor(databaseUrl, body, size);
       const first = median(firsts);
+      const sorted = [...firsts].sort((a, b) => a - b);
+      breakdowns.push(
+        `${size.toLocaleString("en")} findings, first ingest min ${fmt(sorted[0])} · median ${fmt(first)} · max ${fmt(sorted[sorted.length - 1])}; server steps (median): ` +
+          Object.keys(steps[0] ?? {}).map((step) => `${step} ${fmt(median(steps.map((s) => s[step] ?? 0)))}`).join(", "),
+      );
       rows.push([
         String(size),
         String(runs),
@@ -98,6 +106,8 @@ async function main(): Promise<void> {
       ]);
     }
     printTable(rows);
+    console.log("");
+    for (const line of breakdowns) console.log(line);
 
     memory.stop();
   } finally {
@@ -107,11 +117,16 @@ async function main(): Promise<void> {
   }
 }
 
+/** The server's own breakdown of the last ingest (its Server-Timing header), step → ms. */
+const lastSteps: Record<string, number>[] = [];
+
 async function post(token: string, body: string, expected: number, size: number): Promise<number> {
   const started = performance.now();
   const response = await fetch(`${base}/api/v1/scans`, { method: "POST", body, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
   const result = await response.json();
   const elapsed = performance.now() - started;
+  const timing = response.headers.get("server-timing") ?? "";
+  lastSteps.push(Object.fromEntries([...timing.matchAll(/([\w-]+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])])));
   if (response.status !== expected) throw new Error(`expected ${expected}, got ${response.status}: ${JSON.stringify(result)}`);
   if (expected === 201 && result.findings.total !== size) throw new Error(`expected ${size} findings, got ${result.findings.total}`);
   return elapsed;

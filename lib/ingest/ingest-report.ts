@@ -42,6 +42,19 @@ export interface IngestResult {
   /** what the caller should know about this answer (e.g. that nothing was closed) */
   warnings?: string[];
   duplicate: boolean;
+  /** milliseconds per step, for the Server-Timing header (not part of the answer's body) */
+  timings?: Record<string, number>;
+}
+
+/** Times the steps of one ingest: what bench:ingest prints as its breakdown. */
+class StepTimer {
+  readonly steps: Record<string, number> = {};
+  private last = performance.now();
+  lap(step: string): void {
+    const now = performance.now();
+    this.steps[step] = (this.steps[step] ?? 0) + (now - this.last);
+    this.last = now;
+  }
 }
 
 /** At most this many skipped entries are listed; a last entry counts the rest. */
@@ -88,23 +101,29 @@ export async function ingestReport(input: IngestInput): Promise<IngestResult> {
   if (typeof input.body === "function" && !input.bodyDigest) throw new Error("a lazily decoded body needs its digest");
   const reportDigest = input.bodyDigest ?? sha256(input.body as string);
   const dedupeKey = sha256(`${reportDigest}\n${canonicalContext(input.context)}`);
+  const timer = new StepTimer();
   const earlier = await findDuplicate(dedupeKey);
+  timer.lap("dedupe");
   if (earlier) {
     // The body was seen before; a format= that does not match it is still wrong.
     const requested = input.context.format;
     if (requested !== "auto" && requested !== earlier.format) {
       throw new ReportError(`format=${requested} was requested but the body is a ${earlier.format} report`, "format_mismatch");
     }
-    return earlier;
+    return { ...earlier, timings: timer.steps };
   }
 
   const report = parseReport(input);
+  timer.lap("parse");
   const groups = applyContext(report.groups, input.context).map((g) => ({ ...g, findings: distinctByIdentity(g.findings) }));
   assertStorable(report.tool, groups);
   const now = input.receivedAt ?? new Date();
+  timer.lap("check");
 
   try {
-    return await inTransaction((sql) => ingestInTransaction(sql, { report, groups, input, dedupeKey, reportDigest, now }));
+    const result = await inTransaction((sql) => ingestInTransaction(sql, { report, groups, input, dedupeKey, reportDigest, now, timer }));
+    timer.lap("commit");
+    return { ...result, timings: timer.steps };
   } catch (error) {
     // The same report raced in from another request and won: answer as a duplicate.
     if ((error as { code?: string }).code === "23505" && (error as { constraint?: string }).constraint === "Scan_dedupeKey_key") {
@@ -122,6 +141,7 @@ interface Prepared {
   dedupeKey: string;
   reportDigest: string;
   now: Date;
+  timer: StepTimer;
 }
 
 const UNBOUND: TokenBinding = { teamId: null, clusterId: null };
@@ -134,7 +154,7 @@ function isClusterWide(group: TargetFindings): boolean {
   return group.findings.some((f) => !f.resource?.namespace);
 }
 
-async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey, reportDigest, now }: Prepared): Promise<IngestResult> {
+async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey, reportDigest, now, timer }: Prepared): Promise<IngestResult> {
   const skipped = listSkipped(report.skipped);
   // Serialise ingests of the same targets (in a fixed order, so two reports cannot deadlock).
   for (const key of [...new Set(groups.map((g) => targetLockKey(g.target)))].sort()) {
@@ -152,6 +172,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   const resolved: ResolvedTarget[] = [];
   for (const group of groups) resolved.push(await resolveTarget(resolution, group.target, { clusterWide: isClusterWide(group) }));
 
+  timer.lap("resolve");
   const sla = await loadSlaClock(sql);
   const clusterName = input.context.cluster ?? report.clusterName ?? undefined;
   const primary = resolved.find((r) => r.kind === "cluster") ?? resolved[0];
@@ -191,7 +212,9 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   );
   const scanId = scan.rows[0].id;
   const scope = catalogueScope(binding);
+  timer.lap("scan");
   await upsertVulnerabilityCatalogue(sql, all, scope);
+  timer.lap("catalogue");
 
   const total: MergeCounts = { total: 0, new: 0, reopened: 0, fixed: 0, unchanged: 0 };
   let scanClusterId = primary.clusterId;
@@ -201,6 +224,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       const linkedCluster = await linkImageWorkloads(resolution, target.imageId, clusterName, group.workloads);
       scanClusterId ??= linkedCluster;
       await replacePackages(sql, target.imageId, group.packages);
+      timer.lap("packages");
     }
     const placed = target.kind === "cluster" ? await placeInCluster(resolution, target, group) : { findings: group.findings, closes: "all" as CloseScope };
     // A skipped entry may be a finding that is still there: it must not be closed as fixed.
@@ -218,7 +242,9 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       catalogueScope: scope,
       sla,
     });
+    timer.lap("merge");
     await applyExceptionsToTarget(runOn(sql), target.targetKey, now);
+    timer.lap("exceptions");
     for (const key of Object.keys(total) as (keyof MergeCounts)[]) total[key] += merged[key];
     await sql.query(
       `INSERT INTO "ScanTarget" ("scanId", "targetKey", "imageId", total, new, reopened, fixed) VALUES ($1, $2, $3, $4, $5, $6, $7)
