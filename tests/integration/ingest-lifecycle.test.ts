@@ -101,7 +101,7 @@ describe("the same report twice", () => {
     const first = await ingestReport({ body, context });
     const before = await databaseFingerprint();
     const again = await ingestReport({ body, context });
-    expect(again).toEqual({ ...first, duplicate: true });
+    expect({ ...again, timings: undefined }).toEqual({ ...first, timings: undefined, duplicate: true });
     expect(await databaseFingerprint()).toEqual(before);
   });
 
