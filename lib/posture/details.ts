@@ -78,7 +78,7 @@ export async function imageDetail(scope: Scope, id: string, options: { packageSe
       where: { imageId: id },
       orderBy: { scan: { receivedAt: "desc" } },
       take: 20,
-      select: { total: true, new: true, reopened: true, fixed: true, scan: { select: { id: true, tool: true, toolVersion: true, receivedAt: true, targetKind: true, cluster: { select: { name: true } } } } },
+      select: { total: true, new: true, reopened: true, fixed: true, scan: { select: { id: true, tool: true, toolVersion: true, receivedAt: true, targetKind: true, skipped: true, cluster: { select: { name: true } } } } },
     }),
     db.imagePackage.findMany({
       where: { imageId: id, ...(search ? { name: { contains: search, mode: "insensitive" as const } } : {}) },

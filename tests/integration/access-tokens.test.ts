@@ -46,6 +46,21 @@ describe("API tokens", () => {
     expect((await refused.json()).error.message).toMatch(/Invalid, expired or revoked/);
   });
 
+  it("reads a token's expiry to the second whatever the server's time zone", async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      const soon = await createToken(CLI_ACTOR, { name: "soon", scope: "ingest", expiresDays: "1" });
+      await db.apiToken.update({ where: { id: soon.id }, data: { expiresAt: new Date(Date.now() + 60_000) } });
+      expect((await scan(soon.token)).status).toBe(201);
+      await db.apiToken.update({ where: { id: soon.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+      expect((await scan(soon.token, "?cluster=y")).status).toBe(401);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it("records the first use of a token once, with its address, and keeps last-used current", async () => {
     const created = await createToken(CLI_ACTOR, { name: "ci", scope: "ingest" });
     await Promise.all([scan(created.token), scan(created.token), scan(created.token)]);

@@ -103,7 +103,7 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
           <p className="text-sm text-slate-500">No scans recorded.</p>
         ) : (
           <table className="w-full text-sm">
-            <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">When</th><th>Tool</th><th>From</th><th className="text-right">Findings</th><th className="text-right">Opened</th><th className="text-right">Reopened</th><th className="text-right">Closed</th></tr></thead>
+            <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">When</th><th>Tool</th><th>From</th><th className="text-right">Findings</th><th className="text-right">Opened</th><th className="text-right">Reopened</th><th className="text-right">Closed</th><th className="pl-3">Skipped entries</th></tr></thead>
             <tbody className="divide-y divide-slate-100">
               {image.history.map((h) => (
                 <tr key={h.scan.id}>
@@ -114,6 +114,7 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
                   <td className="text-right tabular-nums">{h.new}</td>
                   <td className="text-right tabular-nums">{h.reopened}</td>
                   <td className="text-right tabular-nums">{h.fixed}</td>
+                  <td className="pl-3"><SkippedEntries skipped={h.scan.skipped} /></td>
                 </tr>
               ))}
             </tbody>
@@ -158,5 +159,22 @@ function FindingList({ title, findings, empty }: { title: string; findings: { id
         </ul>
       )}
     </Panel>
+  );
+}
+
+/** What a report held that could not become findings (kept with the scan, listed here so it is never missed). */
+function SkippedEntries({ skipped }: { skipped: unknown }) {
+  const entries = Array.isArray(skipped) ? (skipped as { path: string; reason: string }[]) : [];
+  if (entries.length === 0) return <span className="text-slate-400">none</span>;
+  return (
+    <details className="text-xs">
+      <summary className="cursor-pointer font-medium text-amber-700">{entries.length.toLocaleString("en")} skipped — nothing closed</summary>
+      <ul className="mt-1 space-y-0.5 font-mono text-[11px] text-slate-600">
+        {entries.slice(0, 10).map((e) => (
+          <li key={e.path}>{e.path}: {e.reason}</li>
+        ))}
+        {entries.length > 10 && <li>… and {entries.length - 10} more: the answer to the report lists them all</li>}
+      </ul>
+    </details>
   );
 }
