@@ -89,6 +89,16 @@ describe("Trivy Operator reports", () => {
     expect(result.findings.total).toBe(4);
   });
 
+  it("skips a bad entry inside a list or a webhook body, not the whole report", async () => {
+    const report = vulnerabilityReport();
+    report.report.vulnerabilities.push({ resource: "openssl", installedVersion: "1.1.1", severity: "HIGH" });
+    const listed = await ingest({ apiVersion: "v1", kind: "List", items: [configAudit(), report] });
+    expect(listed.skipped).toEqual([{ path: "$.items[1].report.vulnerabilities[1]", reason: expect.stringMatching(/^vulnerabilityID: /) }]);
+    expect(listed.findings.total).toBe(5);
+    const hooked = await ingest({ verb: "update", operatorObject: report });
+    expect(hooked.skipped).toEqual([{ path: "$.operatorObject.report.vulnerabilities[1]", reason: expect.stringMatching(/^vulnerabilityID: /) }]);
+  });
+
   it("is detected, and format=trivy-operator must match the body", async () => {
     expect((await ingest(rbac(), { cluster: "prod", format: "trivy-operator" })).format).toBe("trivy-operator");
     await expect(ingest(rbac(), { cluster: "prod", format: "trivy" })).rejects.toThrow(/format=trivy was requested but the body is a trivy-operator report/);

@@ -7,7 +7,7 @@ import { ReportError } from "@/lib/ingest/errors";
 import { parseImageRef } from "@/lib/ingest/image-ref";
 import { compact, cvssScore, isObject, parseDate, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import { normaliseCheckId } from "@/lib/ingest/formats/trivy";
-import { makeFinding, targetGroup, type ImageTargetInfo, type NormalisedFinding, type NormalisedReport, type TargetFindings, type WorkloadRef } from "@/lib/findings/model";
+import { makeFinding, targetGroup, type ImageTargetInfo, type NormalisedFinding, type NormalisedReport, type SkippedEntry, type TargetFindings, type WorkloadRef } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
 import { complianceLocalKey, misconfigurationLocalKey, secretLocalKey, vulnerabilityLocalKey } from "@/lib/findings/identity";
 
@@ -71,11 +71,8 @@ const operatorObject = z.looseObject({
 type OperatorObject = z.infer<typeof operatorObject>;
 type Vulnerability = NonNullable<NonNullable<OperatorObject["report"]>["vulnerabilities"]>[number];
 
-const document = z.union([
-  z.looseObject({ verb: z.string(), operatorObject }),
-  z.looseObject({ kind: z.string(), items: z.array(operatorObject) }),
-  operatorObject,
-]);
+const webhookBody = z.looseObject({ verb: z.string(), operatorObject });
+const list = z.looseObject({ kind: z.string(), items: z.array(operatorObject) });
 
 function isOperatorObject(doc: unknown): boolean {
   return isObject(doc) && typeof doc.apiVersion === "string" && doc.apiVersion.startsWith(API_GROUP) && typeof doc.kind === "string" && KINDS.has(doc.kind);
@@ -89,22 +86,37 @@ export function looksLikeTrivyOperator(doc: unknown): boolean {
 }
 
 export function parseTrivyOperator(doc: unknown): NormalisedReport {
-  const { data, skipped } = validateEntries(document, doc, "Trivy Operator", new Set(["items", "vulnerabilities", "secrets", "checks", "controlCheck"]));
-  if ("verb" in data && data.verb === "delete") {
+  const { objects, skipped, verb, isList } = readDocument(doc);
+  if (verb === "delete") {
     throw new ReportError("A deleted report (verb: delete) carries no findings: findings close when a newer report no longer lists them. Set the operator's webhookSendDeletedReports to false.", "invalid_context");
   }
-  const objects: OperatorObject[] = "operatorObject" in data ? [data.operatorObject as OperatorObject] : "items" in data ? (data.items as OperatorObject[]) : [data as OperatorObject];
   const images = new Map<string, TargetFindings>();
   const clusterGroups: TargetFindings[] = [];
   for (const [index, object] of objects.entries()) {
     if (!IMAGE_KINDS.has(object.kind)) {
       clusterGroups.push(object.kind === "ClusterComplianceReport" ? complianceGroup(object) : checksGroup(object));
     } else if (imageOf(object).repository) addImageReport(images, object);
-    else skipped.push({ path: "items" in data ? `$.items[${index}]` : "$", reason: `${object.kind} names no image (report.artifact.repository is empty): its findings have no image to belong to` });
+    else skipped.push({ path: isList ? `$.items[${index}]` : "$", reason: `${object.kind} names no image (report.artifact.repository is empty): its findings have no image to belong to` });
   }
   const version = objects.find((o) => o.report?.scanner?.version)?.report?.scanner?.version ?? null;
   const created = objects.map((o) => parseDate(o.report?.updateTimestamp)).find((d) => d !== null) ?? null;
   return { format: "trivy-operator", tool: "trivy", toolVersion: version, reportCreatedAt: created, groups: [...clusterGroups, ...images.values()], skipped };
+}
+
+const ENTRIES = new Set(["items", "vulnerabilities", "secrets", "checks", "controlCheck"]);
+
+/** The shape is told apart first, so that a bad entry is found (and skipped) within the shape it is in. */
+function readDocument(doc: unknown): { objects: OperatorObject[]; skipped: SkippedEntry[]; verb: string | null; isList: boolean } {
+  if (isObject(doc) && "operatorObject" in doc) {
+    const { data, skipped } = validateEntries(webhookBody, doc, "Trivy Operator webhook", ENTRIES);
+    return { objects: [data.operatorObject], skipped, verb: data.verb, isList: false };
+  }
+  if (isObject(doc) && "items" in doc) {
+    const { data, skipped } = validateEntries(list, doc, "Trivy Operator list", ENTRIES);
+    return { objects: data.items, skipped, verb: null, isList: true };
+  }
+  const { data, skipped } = validateEntries(operatorObject, doc, "Trivy Operator", ENTRIES);
+  return { objects: [data], skipped, verb: null, isList: false };
 }
 
 /**
