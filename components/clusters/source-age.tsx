@@ -5,7 +5,7 @@ const WEEK = 7 * 24 * 3600 * 1000;
 
 /** The last report of each source, with a stale marker when it is older than a week (or never came). */
 export function SourceAge({ cluster, now }: { cluster: ClusterSources; now: Date }) {
-  const sources: [string, Date | null][] = [["Trivy k8s", cluster.lastTrivy], ["kube-bench", cluster.lastKubeBench], ["Falco", cluster.lastFalco]];
+  const sources: [string, Date | null][] = [["Trivy (k8s, operator)", cluster.lastTrivy], ["kube-bench", cluster.lastKubeBench], ["Falco", cluster.lastFalco]];
   return (
     <ul className="space-y-0.5 text-sm">
       {sources.map(([name, at]) => {

@@ -9,6 +9,7 @@ import { SourceAge } from "@/components/clusters/source-age";
 import { requireViewer } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { listClusters } from "@/lib/posture/clusters";
+import { plural } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Clusters" };
 
@@ -35,7 +36,7 @@ export default async function ClustersPage() {
                 {Object.entries(c.posture.byKind).map(([kind, n]) => `${n} ${kind}`).join(" · ") || "none open"}
               </td>
               <td className="px-4 py-3 text-right text-xs text-slate-600">
-                {c.namespaces} ns · {c.workloads} workloads · {c.images} images
+                {c.namespaces} ns · {plural(c.workloads, "workload")} · {plural(c.images, "image")}
               </td>
               <td className="px-4 py-3 text-right tabular-nums">{c.alerts24h} / {c.alerts7d}</td>
               <td className="px-4 py-3 text-xs"><SourceAge cluster={c} now={now} /></td>
