@@ -196,3 +196,16 @@ describe("a report that skipped entries closes nothing", () => {
     expect((await ingest(report)).findings).toMatchObject({ total: 4, fixed: 2 });
   });
 });
+
+describe("trivy k8s: an image without a name", () => {
+  it("is listed as skipped with its resource's path, and the rest of the cluster report lands", async () => {
+    const report = copy("trivy/thirdparty_zora_trivy-k8s-cluster-vuln.json");
+    const whole = await ingest(structuredClone(report));
+    await resetDatabase();
+    const coredns = report.Resources[2];
+    for (const m of coredns.Metadata) Object.assign(m, { RepoTags: [], RepoDigests: [] });
+    const result = await ingest(report);
+    expect(result.skipped).toEqual([{ path: "$.Resources[2]", reason: expect.stringMatching(/image has no name/) }]);
+    expect(result.findings.total).toBe(whole.findings.total - 1);
+  });
+});
