@@ -102,23 +102,25 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
         {image.history.length === 0 ? (
           <p className="text-sm text-slate-500">No scans recorded.</p>
         ) : (
-          <table className="w-full text-sm">
-            <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">When</th><th>Tool</th><th>From</th><th className="pl-3 text-right">Findings</th><th className="pl-3 text-right">Opened</th><th className="pl-3 text-right">Reopened</th><th className="pl-3 text-right">Closed</th><th className="pl-4">Skipped entries</th></tr></thead>
-            <tbody className="divide-y divide-slate-100">
-              {image.history.map((h) => (
-                <tr key={h.scan.id}>
-                  <td className="py-1" title={h.scan.receivedAt.toISOString()}>{h.scan.receivedAt.toISOString().slice(0, 16).replace("T", " ")}</td>
-                  <td>{h.scan.tool} {h.scan.toolVersion ?? ""}</td>
-                  <td className="text-slate-600">{h.scan.targetKind === "cluster" ? `cluster report (${h.scan.cluster?.name ?? "?"})` : "image scan"}</td>
-                  <td className="pl-3 text-right tabular-nums">{h.total}</td>
-                  <td className="pl-3 text-right tabular-nums">{h.new}</td>
-                  <td className="pl-3 text-right tabular-nums">{h.reopened}</td>
-                  <td className="pl-3 text-right tabular-nums">{h.fixed}</td>
-                  <td className="pl-4"><SkippedEntries skipped={h.scan.skipped} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm">
+              <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">When</th><th>Tool</th><th>From</th><th className="pl-3 text-right">Findings</th><th className="pl-3 text-right">Opened</th><th className="pl-3 text-right">Reopened</th><th className="pl-3 text-right">Closed</th><th className="pl-4">Skipped entries</th></tr></thead>
+              <tbody className="divide-y divide-slate-100">
+                {image.history.map((h) => (
+                  <tr key={h.scan.id}>
+                    <td className="py-1" title={h.scan.receivedAt.toISOString()}>{h.scan.receivedAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                    <td>{h.scan.tool} {h.scan.toolVersion ?? ""}</td>
+                    <td className="text-slate-600">{h.scan.targetKind === "cluster" ? `cluster report (${h.scan.cluster?.name ?? "?"})` : "image scan"}</td>
+                    <td className="pl-3 text-right tabular-nums">{h.total}</td>
+                    <td className="pl-3 text-right tabular-nums">{h.new}</td>
+                    <td className="pl-3 text-right tabular-nums">{h.reopened}</td>
+                    <td className="pl-3 text-right tabular-nums">{h.fixed}</td>
+                    <td className="pl-4"><SkippedEntries skipped={h.scan.skipped} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Panel>
 
