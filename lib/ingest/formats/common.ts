@@ -28,8 +28,7 @@ export function validateEntries<T>(schema: z.ZodType<T>, doc: unknown, formatNam
     if (!entries.has(key)) entries.set(key, { path, reason: `${jsonPath(issue.path.slice(cut)).replace(/^\$\.?/, "") || "the entry"}: ${issue.message}` });
   }
   const skipped = [...entries.entries()].map(([path, e]) => ({ path, reason: e.reason }));
-  // Deepest and last first, so that taking one entry out does not move the others.
-  for (const { path } of [...entries.values()].sort((a, b) => comparePaths(b.path, a.path))) removeAt(doc, path);
+  removeEntries(doc, [...entries.values()].map((e) => e.path));
   return { data: validate(schema, doc, formatName), skipped };
 }
 
@@ -41,18 +40,21 @@ function entryEnd(path: ReadonlyArray<PropertyKey>, rootIsArray: boolean, entryK
   return rootIsArray && typeof path[0] === "number" ? 1 : 0;
 }
 
-function comparePaths(a: PropertyKey[], b: PropertyKey[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    return typeof a[i] === "number" && typeof b[i] === "number" ? (a[i] as number) - (b[i] as number) : String(a[i]).localeCompare(String(b[i]));
+/** Takes the entries out of their arrays, each array compacted once (a report may have thousands). */
+function removeEntries(doc: unknown, paths: PropertyKey[][]): void {
+  const doomed = new Map<unknown[], Set<number>>();
+  for (const path of paths) {
+    let parent: unknown = doc;
+    for (const part of path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | null)?.[part];
+    if (!Array.isArray(parent)) continue;
+    const indexes = doomed.get(parent) ?? new Set<number>();
+    doomed.set(parent, indexes.add(path[path.length - 1] as number));
   }
-  return a.length - b.length;
-}
-
-function removeAt(doc: unknown, path: PropertyKey[]): void {
-  let parent: unknown = doc;
-  for (const part of path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | null)?.[part];
-  if (Array.isArray(parent)) parent.splice(path[path.length - 1] as number, 1);
+  for (const [array, indexes] of doomed) {
+    let kept = 0;
+    for (let i = 0; i < array.length; i++) if (!indexes.has(i)) array[kept++] = array[i];
+    array.length = kept;
+  }
 }
 
 /** A date a report states; an unparsable or implausible one (year 0, negative years) is unknown. */

@@ -180,3 +180,15 @@ describe("parseTrivy on other shapes", () => {
     ]);
   });
 });
+
+describe("entries skipped in bulk", () => {
+  it("takes 20,000 bad entries out of a report at once, keeping the good ones in order", () => {
+    const report = fixture("trivy_alpine-310.json");
+    const good = report.Results[0].Vulnerabilities;
+    const bad = { PkgName: "x", InstalledVersion: "1" };
+    report.Results[0].Vulnerabilities = Array.from({ length: 20_000 }, (_, i) => (i % 5000 === 0 ? good[i / 5000] : bad));
+    const parsed = parseTrivy(report);
+    expect(parsed.skipped).toHaveLength(19_996);
+    expect(parsed.groups[0].findings.map((f) => f.ruleId)).toEqual(good.map((v: { VulnerabilityID: string }) => v.VulnerabilityID));
+  });
+});
