@@ -49,7 +49,8 @@ interface Alert {
 interface Submission {
   cluster: string;
   binding: TokenBinding;
-  alerts: { event: FalcoEvent; raw: string }[];
+  /** each alert with where it happened (worked out once, in the request, not in the shared transaction) */
+  alerts: { event: FalcoEvent; raw: string; place: { namespace: string; workload: string } }[];
   now: Date;
 }
 
@@ -70,7 +71,7 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
   // An empty batch (`[]`) is nothing to store and nothing wrong.
   if (events.length === 0) return { accepted: 0, rejected: 0, alerts: 0, duplicates: 0, ignored: 0, errors: [] };
   const internal = events.filter(({ event }) => isFalcoInternal(event)).length;
-  const alerts = events.filter(({ event }) => !isFalcoInternal(event));
+  const alerts = events.filter(({ event }) => !isFalcoInternal(event)).map((e) => ({ ...e, place: placeOf(e.event) }));
   const binding = input.binding ?? { teamId: null, clusterId: null };
   const { stored, refused } = alerts.length
     ? await batches.submit(`${input.cluster}\n${binding.teamId ?? ""}\n${binding.clusterId ?? ""}`, { cluster: input.cluster, binding, alerts, now })
@@ -100,11 +101,10 @@ async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Ou
   });
   const cluster = await clusterRow(r, clusterName);
   const targetKey = `cluster:${cluster.id}/runtime`;
-  const places = await allowedPlaces(r, submissions.flatMap((s) => s.alerts.map(({ event }) => placeOf(event).namespace)));
+  const places = await allowedPlaces(r, submissions.flatMap((s) => s.alerts.map(({ place }) => place.namespace)));
   const rowsOf = submissions.map((submission) => {
     const rows: Alert[] = [];
-    for (const { event, raw } of submission.alerts) {
-      const place = placeOf(event);
+    for (const { event, raw, place } of submission.alerts) {
       const allowed = places.get(place.namespace)!;
       if (allowed instanceof AppError) continue;
       rows.push({
@@ -132,7 +132,7 @@ async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Ou
   if (freshRows.length) await applyExceptionsToTarget(runOn(sql), targetKey, now);
   const stored = new Set(freshRows);
   return submissions.map((submission, i): Outcome<Stored> => {
-    const namespaces = new Set(submission.alerts.map(({ event }) => placeOf(event).namespace));
+    const namespaces = new Set(submission.alerts.map(({ place }) => place.namespace));
     const denied = [...namespaces].map((n) => places.get(n)).filter((p): p is AppError => p instanceof AppError);
     // Nothing this token may write: a refusal, not an empty success.
     const forbidden = denied.find((e) => e instanceof AccessDenied);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority, workloadOfPod } from "@/lib/ingest/falco/parse-events";
+import { isFalcoInternal, occurredAt, parseFalcoBody, placeOf, severityOfPriority } from "@/lib/ingest/falco/parse-events";
+import { workloadOfPod } from "@/lib/ingest/k8s-names";
 import { fixtureText } from "@/lib/ingest/testing/fixtures";
 
 describe("parseFalcoBody", () => {

@@ -6,6 +6,7 @@ import { ReportError } from "@/lib/ingest/errors";
 import { assertJsonDepth } from "@/lib/ingest/json-depth";
 import { isObject } from "@/lib/ingest/formats/common";
 import type { Severity } from "@/lib/findings/model";
+import { workloadOfPod } from "@/lib/ingest/k8s-names";
 
 const falcoEvent = z.looseObject({
   rule: z.string().trim().min(1).max(1000),
@@ -106,16 +107,6 @@ const field = (event: FalcoEvent, name: string): string | null => {
   const value = event.output_fields?.[name];
   return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
 };
-
-/** Kubernetes' generated name suffixes use an alphabet without vowels (so they never spell words). */
-const SUFFIX = "[bcdfghjklmnpqrstvwxz2456789]";
-const DEPLOYMENT_POD = new RegExp(`^(.+)-${SUFFIX}{6,10}-${SUFFIX}{5}$`);
-const OWNED_POD = new RegExp(`^(.+)-${SUFFIX}{5}$`);
-
-/** Deployment pods are named <deployment>-<replicaset hash>-<5 chars>; others <owner>-<5 chars>. */
-export function workloadOfPod(pod: string): string {
-  return DEPLOYMENT_POD.exec(pod)?.[1] ?? OWNED_POD.exec(pod)?.[1] ?? pod;
-}
 
 /** Where an alert happened: namespace and workload from k8s fields, audit-log fields, or the host. */
 export function placeOf(event: FalcoEvent): { namespace: string; workload: string } {

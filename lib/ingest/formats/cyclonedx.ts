@@ -14,7 +14,7 @@ import {
   type ReportTarget,
   type Severity,
 } from "@/lib/findings/model";
-import { severityFromWord, severityRank } from "@/lib/findings/severity";
+import { severityFromWord, severityOfCvss, severityRank } from "@/lib/findings/severity";
 import { vulnerabilityLocalKey } from "@/lib/findings/identity";
 
 const text = z.string().nullish();
@@ -190,17 +190,11 @@ function pickScored(v: Vulnerability) {
     .sort((a, b) => rank(b.method) - rank(a.method))[0];
 }
 
-/** CVSS's qualitative bands (v3/v4: 9 critical, 7 high, 4 medium, 0.1 low; v2 has no critical). */
-function severityOfScore(score: number, method: string | null | undefined): Severity {
-  if (score >= 9 && method !== "CVSSv2") return "critical";
-  return score >= 7 ? "high" : score >= 4 ? "medium" : score > 0 ? "low" : "unknown";
-}
-
 function vulnerabilityFinding(v: Vulnerability, c: Component): NormalisedFinding {
   const rating = pickRating(v);
   const scored = pickScored(v);
   // A rating that names no severity (only a score and its method) still has one: its CVSS band.
-  const severity: Severity = rating ? severityFromWord(rating.severity) : scored ? severityOfScore(scored.score!, scored.method) : "unknown";
+  const severity: Severity = rating ? severityFromWord(rating.severity) : scored ? severityOfCvss(scored.score!, scored.method === "CVSSv2" ? "v2" : "v3") : "unknown";
   const path = prop(c, "aquasecurity:trivy:FilePath");
   const fixed = /to versions? (.+)$/i.exec(v.recommendation ?? "")?.[1]?.trim() ?? null;
   return makeFinding({

@@ -4,7 +4,7 @@ import { parseImageRef } from "@/lib/ingest/image-ref";
 import { byteSize, compact, cvssScore, isObject, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import { makeFinding, targetGroup, type NormalisedFinding, type NormalisedReport, type ReportTarget } from "@/lib/findings/model";
 import { severityFromWord } from "@/lib/findings/severity";
-import { vulnerabilityLocalKey } from "@/lib/findings/identity";
+import { joinKey, vulnerabilityLocalKey } from "@/lib/findings/identity";
 
 const text = z.string().nullish();
 const cvss = z.looseObject({ version: text, vector: text, metrics: z.looseObject({ baseScore: cvssScore.nullish() }).nullish() });
@@ -79,7 +79,7 @@ export function parseGrype(doc: unknown): NormalisedReport {
   };
 }
 
-const osMatchKey = (m: Match) => `${m.vulnerability.id}\u001f${m.artifact.name}\u001f${m.artifact.version ?? ""}`;
+const osMatchKey = (m: Match) => joinKey([m.vulnerability.id, m.artifact.name, m.artifact.version]);
 const firstPath = (m: Match) => m.artifact.locations?.[0]?.path?.replace(/^\/+/, "") ?? null;
 
 /**

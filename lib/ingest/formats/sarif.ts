@@ -5,7 +5,7 @@ import { parseImageRef } from "@/lib/ingest/image-ref";
 import { compact, isObject, lineNumber, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import { jsonPath } from "@/lib/ingest/errors";
 import { makeFinding, targetGroup, type FindingKind, type NormalisedFinding, type NormalisedReport, type ReportTarget, type Severity, type SkippedEntry } from "@/lib/findings/model";
-import { severityFromWord } from "@/lib/findings/severity";
+import { severityFromWord, severityOfCvss } from "@/lib/findings/severity";
 import { sarifLocalKey } from "@/lib/findings/identity";
 
 const text = z.string().nullish();
@@ -179,7 +179,7 @@ function kindOf(ruleId: string, rule: Rule | undefined, tool: string): FindingKi
 /** GitHub's `security-severity` (a CVSS-like 0–10 score) first, then the SARIF level. */
 function severityOf(level: string | null | undefined, rule: Rule | undefined): Severity {
   const score = securitySeverity(rule);
-  if (score !== null) return score >= 9 ? "critical" : score >= 7 ? "high" : score >= 4 ? "medium" : score > 0 ? "low" : "unknown";
+  if (score !== null) return severityOfCvss(score);
   const tagged = Array.isArray(rule?.properties?.tags) ? rule.properties.tags.map((t) => severityFromWord(t)).find((s) => s !== "unknown") : undefined;
   if (tagged) return tagged;
   switch (level ?? rule?.defaultConfiguration?.level ?? "warning") {

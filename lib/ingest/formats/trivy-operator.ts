@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ReportError } from "@/lib/ingest/errors";
 import { parseImageRef } from "@/lib/ingest/image-ref";
+import { ownerOfReplicaSet, resourceLabel } from "@/lib/ingest/k8s-names";
 import { compact, cvssScore, isObject, parseDate, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import { normaliseCheckId } from "@/lib/ingest/formats/trivy";
 import { makeFinding, targetGroup, type ImageTargetInfo, type NormalisedFinding, type NormalisedReport, type SkippedEntry, type TargetFindings, type WorkloadRef } from "@/lib/findings/model";
@@ -131,7 +132,7 @@ function workloadOf(object: OperatorObject): WorkloadRef | null {
   const name = label("resource.name") ?? owner?.name;
   if (!kind || !name) return null;
   const namespace = label("resource.namespace") ?? object.metadata?.namespace ?? "";
-  const deployment = kind === "ReplicaSet" ? /^(.+)-[a-z0-9]{5,10}$/.exec(name)?.[1] : undefined;
+  const deployment = kind === "ReplicaSet" ? ownerOfReplicaSet(name) : null;
   return deployment ? { namespace, kind: "Deployment", name: deployment } : { namespace, kind, name };
 }
 
@@ -162,12 +163,11 @@ function addImageReport(images: Map<string, TargetFindings>, object: OperatorObj
   images.set(key, group);
   const workload = workloadOf(object);
   if (workload?.namespace && !group.workloads.some((w) => w.namespace === workload.namespace && w.kind === workload.kind && w.name === workload.name)) group.workloads.push(workload);
-  const seen = new Set(group.findings.map((f) => f.localKey));
-  const add = (finding: NormalisedFinding) => seen.has(finding.localKey) || (seen.add(finding.localKey), group.findings.push(finding));
-  for (const v of object.report?.vulnerabilities ?? []) add(vulnerabilityFinding(v));
+  // The same image's reports of other workloads list the same findings: the merge keeps one of each.
+  for (const v of object.report?.vulnerabilities ?? []) group.findings.push(vulnerabilityFinding(v));
   for (const s of object.report?.secrets ?? []) {
     const file = s.target ?? "";
-    add(makeFinding({ kind: "secret", localKey: secretLocalKey({ file, ruleId: s.ruleID, line: null }), ruleId: s.ruleID, title: s.title ?? s.ruleID, severity: severityFromWord(s.severity), location: file, details: compact({ category: s.category, match: s.match }) }));
+    group.findings.push(makeFinding({ kind: "secret", localKey: secretLocalKey({ file, ruleId: s.ruleID, line: null }), ruleId: s.ruleID, title: s.title ?? s.ruleID, severity: severityFromWord(s.severity), location: file, details: compact({ category: s.category, match: s.match }) }));
   }
 }
 
@@ -210,7 +210,7 @@ function vulnerabilityFinding(v: Vulnerability): NormalisedFinding {
  */
 function checksGroup(object: OperatorObject): TargetFindings {
   const workload = workloadOf(object) ?? { namespace: object.metadata?.namespace ?? "", kind: object.kind, name: object.metadata?.name ?? "" };
-  const resourceId = `${workload.namespace ? `${workload.namespace}/` : ""}${workload.kind}/${workload.name}`;
+  const resourceId = resourceLabel(workload);
   const findings = (object.report?.checks ?? [])
     .filter((c) => c.success === false)
     .map((c) => {

@@ -1,6 +1,7 @@
 // Trivy JSON → the normalised report. Handles SchemaVersion 2 (images, repositories, filesystems),
 // the pre-0.20 bare array of results, and the three shapes of `trivy k8s` cluster reports.
 import { jsonPath } from "@/lib/ingest/errors";
+import { resourceLabel } from "@/lib/ingest/k8s-names";
 import { parseImageRef } from "@/lib/ingest/image-ref";
 import { compact, isObject, parseDate, uniqueStrings, validateEntries } from "@/lib/ingest/formats/common";
 import {
@@ -96,7 +97,7 @@ function parseK8s(doc: unknown): NormalisedReport {
   for (const resource of resources) {
     // Cluster-scoped objects (nodes, cluster roles) have no namespace: they belong to the cluster.
     const workload: WorkloadRef = { namespace: resource.Namespace ?? "", kind: resource.Kind!, name: resource.Name! };
-    const resourceId = `${workload.namespace ? `${workload.namespace}/` : ""}${workload.kind}/${workload.name}`;
+    const resourceId = resourceLabel(workload);
     for (const result of resource.Results ?? []) {
       for (const m of result.Misconfigurations ?? []) {
         if ((m.Status ?? "FAIL").toUpperCase() === "FAIL") clusterFindings.push({ ...misconfigurationFinding(resourceId, m), resource: workload });
