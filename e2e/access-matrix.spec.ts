@@ -45,34 +45,51 @@ const PAGES: Record<string, PageRule | ScopedRule> = {
   "/admin/audit": LEADS,
   "/admin/tokens": LEADS,
   "/admin/policy": LEADS,
+  "/admin/webhooks": LEADS,
   "/admin/users": ADMINS,
   "/admin/teams": ADMINS,
 };
 
-const CREDENTIALS = ["none", "ingest", "read", "ingest,read", "revoked", "expired", "session"] as const;
+// read-team-a / read-team-b: read tokens bound to the team whose objects the paths name, and to
+// another team; read-cluster-b: a read token bound to the other team's cluster.
+const CREDENTIALS = ["none", "ingest", "read", "ingest,read", "revoked", "expired", "session", "read-team-a", "read-team-b", "read-cluster-b"] as const;
 type Credential = (typeof CREDENTIALS)[number];
 type ApiRule = { method: "GET" | "POST"; path: (ids: Ids) => string; body?: string; expect: Record<Credential, number | "2xx"> };
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../fixtures", name), "utf8");
-const INGEST = { none: 401, ingest: "2xx", read: 403, "ingest,read": "2xx", revoked: 401, expired: 401, session: 401 } as const;
-const PUBLIC = { none: 200, ingest: 200, read: 200, "ingest,read": 200, revoked: 200, expired: 200, session: 200 } as const;
+const BOUND_READERS = { "read-team-a": 403, "read-team-b": 403, "read-cluster-b": 403 } as const;
+const INGEST = { none: 401, ingest: "2xx", read: 403, "ingest,read": "2xx", revoked: 401, expired: 401, session: 401, ...BOUND_READERS } as const;
+const PUBLIC = { none: 200, ingest: 200, read: 200, "ingest,read": 200, revoked: 200, expired: 200, session: 200, "read-team-a": 200, "read-team-b": 200, "read-cluster-b": 200 } as const;
 /** The UI's own data routes: a signed-in person's session cookie, never an API token. */
-const SESSION_ONLY = { none: 401, ingest: 401, read: 401, "ingest,read": 401, revoked: 401, expired: 401, session: 200 } as const;
-/** The read API: a token with the read scope. */
-const READ = { none: 401, ingest: 403, read: "2xx", "ingest,read": "2xx", revoked: 401, expired: 401, session: 401 } as const;
-const NOT_EXPOSED = { none: 404, ingest: 404, read: 404, "ingest,read": 404, revoked: 404, expired: 404, session: 404 } as const;
+const SESSION_ONLY = { none: 401, ingest: 401, read: 401, "ingest,read": 401, revoked: 401, expired: 401, session: 200, "read-team-a": 401, "read-team-b": 401, "read-cluster-b": 401 } as const;
+/** The read API on lists (and the gate, which always answers): a token with the read scope, bound or not. */
+const READ = { none: 401, ingest: 403, read: "2xx", "ingest,read": "2xx", revoked: 401, expired: 401, session: 401, "read-team-a": "2xx", "read-team-b": "2xx", "read-cluster-b": "2xx" } as const;
+/** The read API on one of team A's objects: another team's or cluster's token is told it does not exist. */
+const READ_OWN = { ...READ, "read-team-b": 404, "read-cluster-b": 404 } as const;
+const NOT_EXPOSED = { none: 404, ingest: 404, read: 404, "ingest,read": 404, revoked: 404, expired: 404, session: 404, "read-team-a": 404, "read-team-b": 404, "read-cluster-b": 404 } as const;
 
 const APIS: Record<string, ApiRule[]> = {
   "/api/v1/scans": [{ method: "POST", path: (ids) => `/api/v1/scans?team=${ids.teamA}`, body: fixture("trivy/trivy_alpine-310.json"), expect: INGEST }],
   "/api/v1/runtime-events": [{ method: "POST", path: () => "/api/v1/runtime-events?cluster=matrix", body: fixture("falco/falco-website_misc-alerts.jsonl"), expect: INGEST }],
   "/api/health": [{ method: "GET", path: () => "/api/health", expect: PUBLIC }],
-  "/api/v1/vex": [{ method: "GET", path: (ids) => `/api/v1/vex?image=${encodeURIComponent(`registry.example.com/${ids.teamA.toLowerCase()}/api:1.0`)}&format=trivyignore`, expect: READ }],
+  "/api/v1/vex": [{ method: "GET", path: (ids) => `/api/v1/vex?image=${encodeURIComponent(imageOf(ids.teamA))}&format=trivyignore`, expect: READ_OWN }],
+  "/api/v1/gate": [{ method: "GET", path: (ids) => `/api/v1/gate?image=${encodeURIComponent(imageOf(ids.teamA))}`, expect: READ }],
+  "/api/v1/images": [{ method: "GET", path: () => "/api/v1/images?limit=5", expect: READ }],
+  "/api/v1/images/[id]": [{ method: "GET", path: (ids) => `/api/v1/images/${ids.own["/images/[id]"]}`, expect: READ_OWN }],
+  "/api/v1/findings": [{ method: "GET", path: () => "/api/v1/findings?severity=critical,high", expect: READ }],
+  "/api/v1/findings/[id]": [{ method: "GET", path: (ids) => `/api/v1/findings/${ids.own["/findings/[id]"]}`, expect: READ_OWN }],
+  "/api/v1/clusters": [{ method: "GET", path: () => "/api/v1/clusters", expect: READ }],
+  "/api/v1/teams": [{ method: "GET", path: () => "/api/v1/teams", expect: { ...READ, "read-cluster-b": 403 } }],
+  "/api/v1/openapi.json": [{ method: "GET", path: () => "/api/v1/openapi.json", expect: PUBLIC }],
+  "/api/docs": [{ method: "GET", path: () => "/api/docs", expect: PUBLIC }],
+  "/api/docs/[asset]": [{ method: "GET", path: () => "/api/docs/swagger-ui.css", expect: PUBLIC }],
   "/api/ui/findings": [
     { method: "GET", path: () => "/api/ui/findings?severity=high", expect: SESSION_ONLY },
     { method: "GET", path: () => "/api/ui/findings?group=vulnerability", expect: SESSION_ONLY },
   ],
   "/api/ui/findings/facets": [{ method: "GET", path: () => "/api/ui/findings/facets", expect: SESSION_ONLY }],
   "/api/ui/findings/export": [{ method: "GET", path: () => "/api/ui/findings/export?kind=vulnerability", expect: SESSION_ONLY }],
+  "/api/ui/reports/export": [{ method: "GET", path: () => "/api/ui/reports/export?table=summary&period=30", expect: SESSION_ONLY }],
   // better-auth is mounted only for the SSO callback; its other endpoints do not exist here.
   "/api/auth/[...all]": [
     { method: "GET", path: () => "/api/auth/get-session", expect: NOT_EXPOSED },
@@ -85,6 +102,8 @@ interface Ids {
   own: Record<string, string>;
   other: Record<string, string>;
 }
+
+const imageOf = (team: string) => `registry.example.com/${team.toLowerCase()}/api:1.0`;
 
 const sessions = new Map<Viewer, APIRequestContext>();
 const tokens = new Map<Credential, string>();
@@ -114,7 +133,7 @@ test.beforeAll(async ({ browser, playwright }) => {
     admin("create-team", "--name", team);
     const token = admin("create-token", "--name", unique("seed"), "--scope", "ingest", "--team", team);
     const api = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
-    const image = `registry.example.com/${team.toLowerCase()}/api:1.0`;
+    const image = imageOf(team);
     const posted = await api.post(`/api/v1/scans?image=${encodeURIComponent(image)}&cluster=${team.toLowerCase()}-prod&namespace=${team.toLowerCase()}&workload=deployment/api`, {
       headers: { authorization: `Bearer ${token}` },
       data: fixture("trivy/trivy_fluentd-gems.json"),
@@ -127,6 +146,9 @@ test.beforeAll(async ({ browser, playwright }) => {
   sessions.set("anonymous", (await browser.newContext()).request);
   for (const role of ROLES) sessions.set(role, await signedInRequest(browser, role, teamA));
   for (const scope of ["ingest", "read", "ingest,read"] as const) tokens.set(scope, admin("create-token", "--name", unique(scope), "--scope", scope));
+  tokens.set("read-team-a", admin("create-token", "--name", unique("read-a"), "--scope", "read", "--team", teamA));
+  tokens.set("read-team-b", admin("create-token", "--name", unique("read-b"), "--scope", "read", "--team", teamB));
+  tokens.set("read-cluster-b", admin("create-token", "--name", unique("read-cb"), "--scope", "read", "--cluster", `${teamB.toLowerCase()}-prod`));
   tokens.set("revoked", admin("create-token", "--name", unique("revoked"), "--scope", "ingest"));
   await sql(`UPDATE "ApiToken" SET "revokedAt" = now() WHERE name LIKE 'revoked-%'`);
   tokens.set("expired", admin("create-token", "--name", unique("expired"), "--scope", "ingest", "--expires-days", "1"));

@@ -132,7 +132,7 @@ test("pages fit a phone's width", async ({ page }) => {
   await signIn(page, await user("security_lead", []), password);
   const image = (await sql<{ id: string }>(`SELECT id FROM "Image" LIMIT 1`))[0].id;
   const clusterId = (await sql<{ id: string }>(`SELECT id FROM "Cluster" WHERE name = $1`, [cluster]))[0].id;
-  for (const url of ["/", "/images", "/clusters", "/teams", "/findings", "/packages?q=libssl1.1", `/images/${image}`, `/clusters/${clusterId}`]) {
+  for (const url of ["/", "/images", "/clusters", "/teams", "/findings", "/packages?q=libssl1.1", `/images/${image}`, `/clusters/${clusterId}`, "/reports?period=365"]) {
     await page.goto(url);
     await page.waitForLoadState("networkidle");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -23,8 +23,8 @@ test.beforeAll(async ({ playwright, baseURL }) => {
 });
 
 const JOURNEYS = [
-  { role: "admin", label: "Admin", teams: [], seesBoth: true, adminTabs: ["Summary", "Users", "Teams", "API tokens", "Policy", "Audit log"] },
-  { role: "security_lead", label: "Security lead", teams: [], seesBoth: true, adminTabs: ["Summary", "API tokens", "Policy", "Audit log"] },
+  { role: "admin", label: "Admin", teams: [], seesBoth: true, adminTabs: ["Summary", "Users", "Teams", "API tokens", "Policy", "Webhooks", "Audit log"] },
+  { role: "security_lead", label: "Security lead", teams: [], seesBoth: true, adminTabs: ["Summary", "API tokens", "Policy", "Webhooks", "Audit log"] },
   { role: "engineer", label: "Engineer", teams: [mine], seesBoth: false, adminTabs: null },
   { role: "manager", label: "Manager", teams: [mine], seesBoth: false, adminTabs: null },
 ] as const;

@@ -1,6 +1,7 @@
 // The one Prisma client of the process, over node-postgres (no native query engine), on the
 // "interactive" pool (lib/sql.ts). Created on first use, so that importing this module (e.g.
 // during `next build`) needs no database.
+import type { Run } from "@/lib/sql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { closeSqlPool, sqlPool } from "@/lib/sql";
@@ -29,4 +30,10 @@ export async function disconnectDb(): Promise<void> {
 
 /** A client or an interactive transaction: what domain functions that write take. */
 export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+/** A statement runner on a Prisma transaction, for domain SQL shared with the pg pool (see runOn in lib/sql.ts). */
+export const prismaRun =
+  (tx: DbTx): Run =>
+  (sql, params) =>
+    tx.$queryRawUnsafe(sql, ...params);
 export { Prisma } from "@/lib/generated/prisma/client";

@@ -37,10 +37,13 @@ function createPool(kind: PoolKind): pg.Pool {
   return pool;
 }
 
+/** Runs one statement and answers the rows it returned: domain SQL that runs on either a pg connection (runOn) or a Prisma transaction (prismaRun). */
+export type Run = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
 /** A statement runner on this connection, for domain SQL shared with Prisma (lib/exceptions/coverage.ts). */
 export const runOn =
-  (sql: Sql) =>
-  async (text: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
+  (sql: Sql): Run =>
+  async (text, params) =>
     (await sql.query(text, params)).rows;
 
 /** The pool for this kind of work, created on first use (and closed by the server at shutdown). */

@@ -27,3 +27,12 @@ export const emailField = z.string().trim().toLowerCase().email("email must be a
 export const roleField = z.enum(ROLES, { message: `role must be one of ${ROLES.join(", ")}` });
 export const teamNameField = z.string().trim().min(1, "a team name is required").max(100, "a team name has at most 100 characters");
 export const idField = z.string().trim().min(1).max(64);
+
+/** A form field that carries JSON (a list edited in the browser); bad JSON is a clear 400. */
+export function parseJsonField(raw: string, name: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new InvalidInput(`${name} is not valid JSON`);
+  }
+}

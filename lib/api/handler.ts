@@ -21,17 +21,20 @@ export interface ApiContext<A extends Access> {
   token: A extends { token: TokenScope } ? VerifiedToken : null;
   viewer: A extends { session: Action } ? Viewer : null;
   sourceIp: string | null;
+  /** the route's dynamic segments (/images/[id] → { id }) */
+  params: Record<string, string>;
 }
 
 export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<A>) => Promise<Response>) {
-  return async (request: Request): Promise<Response> => {
+  return async (request: Request, segments?: { params: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const sourceIp = clientIp(request.headers);
       const token = "token" in access ? await authenticate(request, access.token, sourceIp) : null;
       const viewer = "session" in access ? await signedIn(request, access.session) : null;
       // Ingest is rate limited per token, before the body is read.
       if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id, access.budget ?? "scans");
-      const ctx = { request, url: new URL(request.url), token, viewer, sourceIp } as ApiContext<A>;
+      const params = (await segments?.params) ?? {};
+      const ctx = { request, url: new URL(request.url), token, viewer, sourceIp, params } as ApiContext<A>;
       return await handler(ctx);
     } catch (error) {
       return toErrorResponse(error);

@@ -16,7 +16,7 @@ import { DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, type DemoService } from "@/lib/d
 const DAY = 24 * 3600 * 1000;
 const VERSIONS = 3;
 const VERSION_LIFETIME_DAYS = 35;
-const RESCAN_EVERY_DAYS = 14;
+const RESCAN_EVERY_DAYS = 7;
 
 export async function isDatabaseEmpty(): Promise<boolean> {
   const [users, scans] = await Promise.all([db.user.count(), db.scan.count()]);
@@ -54,6 +54,8 @@ export async function seedDemoData(options: { password: string; fixturesDir: str
   }
   scans += await seedClusterData(options.fixturesDir, now);
   await seedTriage(now);
+  // The daily rollups of the 100 days just replayed, so the reports page shows real trends at once.
+  await db.$executeRaw`SELECT posture_daily_rebuild(NULL)`;
   return {
     users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })),
     password: options.password,
@@ -125,7 +127,9 @@ const bucket = (text: string, n: number) => createHash("sha256").update(text).di
 
 /**
  * The real report as a scanner would have produced it at that time: vulnerabilities are
- * disclosed over successive rounds, and newer versions ship fixes for some fixable ones.
+ * disclosed over successive rounds, rebuilds of a version patch some fixable ones in place (the
+ * same image, rescanned), a few disappear for one round and come back (reopened), and newer
+ * versions ship fixes for some fixable ones.
  */
 function reportAsOf(fixture: { Results?: { Vulnerabilities?: { VulnerabilityID: string; PkgName: string; FixedVersion?: string }[] }[] }, version: number, round: number) {
   return {
@@ -135,7 +139,9 @@ function reportAsOf(fixture: { Results?: { Vulnerabilities?: { VulnerabilityID: 
       Vulnerabilities: result.Vulnerabilities?.filter((v) => {
         const disclosed = bucket(v.VulnerabilityID, 3) <= round + version;
         const fixedInThisVersion = !!v.FixedVersion && version > 0 && bucket(`${v.VulnerabilityID}/${v.PkgName}`, 3) < version;
-        return disclosed && !fixedInThisVersion;
+        const patchedInPlace = !!v.FixedVersion && round >= 2 && bucket(`${v.VulnerabilityID}/${v.PkgName}/${version}`, 5) < round - 1;
+        const missedThisRound = round === 3 && bucket(`${v.VulnerabilityID}/flap`, 3) === 0;
+        return disclosed && !fixedInThisVersion && !patchedInPlace && !missedThisRound;
       }),
     })),
   };

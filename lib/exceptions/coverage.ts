@@ -3,9 +3,9 @@
 // a fix appears, and reopening what an ended exception covered. Shared by ingest (node-postgres)
 // and the tracker (Prisma), so each function takes a plain `run(sql, params)`.
 import type { FindingEventType } from "@/lib/generated/prisma/enums";
+import type { Run } from "@/lib/sql";
 
-/** Runs one statement and answers the rows it returned. */
-export type Run = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+export type { Run };
 
 /**
  * Exception e covers finding f: it was made for f, or f matches its rule (kind and rule id,

@@ -2,24 +2,20 @@
 // revokes an approved one, a requester withdraws a pending one; the scheduled job expires them.
 // Approval covers what the exception matches at once; its end reopens them (lib/exceptions/coverage.ts).
 import { z } from "zod";
-import { db, type DbTx } from "@/lib/db";
+import { db, prismaRun, type DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { check, InvalidInput } from "@/lib/admin/input";
 import { auditActor, authorize, type UserActor } from "@/lib/authz/actor";
 import { mayDecideException, mayEndException } from "@/lib/authz/policy";
 import { recordAudit } from "@/lib/audit/record";
-import { coverFindings, releaseFindings, type Run } from "@/lib/exceptions/coverage";
+import { notifyException } from "@/lib/notify/producers";
+import { coverFindings, releaseFindings } from "@/lib/exceptions/coverage";
 
 const decisionSchema = z.object({
   exceptionId: z.string().min(1).max(64),
   decision: z.enum(["approve", "reject"]),
   note: z.string().trim().max(2000).optional(),
 });
-
-const prismaRun =
-  (tx: DbTx): Run =>
-  (sql, params) =>
-    tx.$queryRawUnsafe(sql, ...params);
 
 async function lockException(tx: DbTx, id: string) {
   await tx.$executeRawUnsafe(`SELECT 1 FROM "RiskException" WHERE id = $1 FOR UPDATE`, id);
@@ -49,6 +45,7 @@ export async function decideException(actor: UserActor, input: z.input<typeof de
       await tx.findingEvent.create({ data: { findingId: exception.findingId, type: "exception_rejected", actorUserId: actor.userId, note: note ?? null, at: now } });
     }
     await recordAudit({ ...auditActor(actor), action: `exception.${decision === "approve" ? "approved" : "rejected"}`, targetType: "exception", targetId: exceptionId, details: { note, covered } }, tx);
+    await notifyException(prismaRun(tx), "exception.decided", exceptionId, now);
     return { covered };
   });
 }

@@ -3,12 +3,13 @@
 // from the finding on the server, so a request can only describe what exists and what the
 // requester may triage: an engineer asks within their teams, "everywhere" is a lead's request.
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { db, prismaRun } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { check, InvalidInput } from "@/lib/admin/input";
 import { auditActor, authorize, type UserActor } from "@/lib/authz/actor";
 import { mayTriage, scopeOfViewer, seesAllTeams } from "@/lib/authz/policy";
 import { recordAudit } from "@/lib/audit/record";
+import { notifyException } from "@/lib/notify/producers";
 import { exceptionEnd, exceptionTermsSchema } from "@/lib/exceptions/terms";
 import { loadSlaSettings } from "@/lib/sla/settings";
 import { triageOne } from "@/lib/triage/apply";
@@ -69,6 +70,7 @@ export async function requestException(actor: UserActor, input: z.input<typeof r
     });
     await tx.findingEvent.create({ data: { findingId: finding.id, type: "exception_requested", actorUserId: actor.userId, note: `for ${finding.ruleId} across ${narrowing.label}: ${request.terms.reason}`, at: now } });
     await recordAudit({ ...auditActor(actor), action: "exception.requested", targetType: "exception", targetId: created.id, details: { ...rule, scope: request.scope, ...end, reason: request.terms.reason } }, tx);
+    await notifyException(prismaRun(tx), "exception.requested", created.id, now);
     return { exceptionId: created.id };
   });
 }

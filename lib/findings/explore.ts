@@ -150,6 +150,17 @@ function cursorOf(row: FindingRow, sort: FindingQuery["sort"]): string {
   return Buffer.from(JSON.stringify([value, row.id])).toString("base64url");
 }
 
+/** Whether a cursor is one cursorOf gave out for this sort (the read API refuses others; the page starts over). */
+export function isFindingCursor(cursor: string, sort: FindingQuery["sort"]): boolean {
+  try {
+    const [value] = z.tuple([z.string().max(64).nullable(), id]).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    if (sort === "severity") return value !== null && (SEVERITIES as readonly string[]).includes(value);
+    return value === null ? sort === "due" : !Number.isNaN(Date.parse(value));
+  } catch {
+    return false;
+  }
+}
+
 function afterCursor(cursor: string | undefined, sort: FindingQuery["sort"]): Prisma.Sql {
   if (!cursor) return Prisma.sql`TRUE`;
   try {

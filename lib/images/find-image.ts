@@ -5,7 +5,7 @@ import { isDigest, parseImageRef } from "@/lib/ingest/image-ref";
 import { InvalidInput } from "@/lib/admin/input";
 
 export async function findImageByRef(ref: string) {
-  const select = { id: true, digest: true, configId: true, tags: true, teamId: true, repository: { select: { name: true } } } as const;
+  const select = { id: true, digest: true, configId: true, tags: true, teamId: true, lastScannedAt: true, osFamily: true, osName: true, osEndOfLife: true, repository: { select: { name: true } } } as const;
   const value = ref.trim();
   if (/^sha256:/i.test(value) && !isDigest(value)) throw new InvalidInput("a digest is sha256: followed by 64 lowercase hex characters");
   if (isDigest(value)) {

@@ -73,7 +73,8 @@ function atLeast(severity: Severity): Prisma.Sql {
   return Prisma.sql`(${Prisma.join(columns, " + ")}) > 0`;
 }
 
-export async function listImages(scope: Scope, query: ImageListQuery, now = new Date()): Promise<{ rows: ImageRow[]; total: number }> {
+/** A page of images: the page's by default, or any window (the read API pages by an opaque cursor holding the offset). */
+export async function listImages(scope: Scope, query: ImageListQuery, now = new Date(), window = { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE }): Promise<{ rows: ImageRow[]; total: number }> {
   const staleBefore = new Date(now.getTime() - env().posture.staleAfterDays * 24 * 3600 * 1000);
   const image: Prisma.Sql[] = [Prisma.sql`TRUE`];
   image.push(inScope(scope, "i"));
@@ -115,8 +116,8 @@ export async function listImages(scope: Scope, query: ImageListQuery, now = new 
     SELECT v.*, count(*) OVER ()::int AS total FROM listed v
     WHERE ${Prisma.join(outer, " AND ")}
     ORDER BY ${orderBy[query.sort]}
-    LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}`;
-  const total = rows[0]?.total ?? (query.page > 1 ? await countOnly(scope, { ...query, page: 1 }, now) : 0);
+    LIMIT ${window.limit} OFFSET ${window.offset}`;
+  const total = rows[0]?.total ?? (window.offset > 0 ? await countOnly(scope, { ...query, page: 1 }, now) : 0);
   return { rows: rows.map((row) => ({ ...row, grade: gradeOf(row.score) })), total };
 }
 

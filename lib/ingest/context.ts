@@ -27,6 +27,9 @@ export const ingestContextSchema = z
 
 export type IngestContext = z.infer<typeof ingestContextSchema>;
 
+/** POST /api/v1/runtime-events: the cluster the events come from (a cluster-bound token names it itself). */
+export const runtimeEventsQuerySchema = z.object({ cluster: contextName.optional() }).strict();
+
 /** A workload parameter is "kind/name" (deployment/api) or a bare name (then kind is "Workload"). */
 export function splitWorkload(workload: string): { kind: string; name: string } {
   const slash = workload.indexOf("/");

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { inTransaction, pgText, runOn, type Sql } from "@/lib/sql";
 import { db } from "@/lib/db";
+import { notifyNewCriticals } from "@/lib/notify/producers";
 import { ReportError } from "@/lib/ingest/errors";
 import { assertJsonDepth } from "@/lib/ingest/json-depth";
 import { detectAndParse } from "@/lib/ingest/detect";
@@ -160,6 +161,8 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   for (const key of [...new Set(groups.map((g) => targetLockKey(g.target)))].sort()) {
     await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
   }
+  // The time of this report, for triggers that date what it changes (lib/reports' image ↔ cluster periods).
+  await sql.query(`SELECT set_config('portcullis.now', $1, true)`, [now.toISOString()]);
   const binding = input.binding ?? UNBOUND;
   const resolution = newResolution({
     sql,
@@ -258,6 +261,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
     `UPDATE "Scan" SET "clusterId" = $2, "newCount" = $3, "reopenedCount" = $4, "fixedCount" = $5, "unchangedCount" = $6 WHERE id = $1`,
     [scanId, scanClusterId, total.new, total.reopened, total.fixed, total.unchanged],
   );
+  if (total.new > 0 && counts.critical > 0) await notifyNewCriticals(runOn(sql), { id: scanId, targetKeys: resolved.map((r) => r.targetKey), label: primary.label }, now);
   return { scanId, format: report.format, target: primary.label, findings: total, skipped, ...skippedWarning(skipped), duplicate: false };
 }
 

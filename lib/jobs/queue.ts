@@ -10,6 +10,12 @@ import { onShutdown } from "@/lib/shutdown";
 import { purgeExpired, retireImages } from "@/lib/jobs/maintenance";
 import { expireExceptions } from "@/lib/exceptions/decide";
 import { refreshTopFixes } from "@/lib/fixes/top-fixes";
+import { deliverDue } from "@/lib/notify/deliver";
+import { notifyExpiringExceptions, notifySlaBreaches } from "@/lib/notify/scheduled";
+import { setDeliveryWaker } from "@/lib/notify/wake";
+import { rebuildRollups } from "@/lib/reports/rollups";
+
+const DELIVER = "notify.deliver";
 
 interface ScheduledJob {
   name: string;
@@ -26,6 +32,13 @@ export function scheduledJobs(): ScheduledJob[] {
     { name: "exceptions.expire", cron: "* * * * *", run: () => expireExceptions() },
     // The organisation-wide top fixes, read by /fixes (every other view of them is small enough to aggregate live).
     { name: "fixes.refresh", cron: "*/5 * * * *", run: () => refreshTopFixes() },
+    // Webhooks: queued deliveries (also woken right after an event is queued), and the events no request causes.
+    { name: DELIVER, cron: "* * * * *", run: () => deliverDue() },
+    { name: "notify.sla-breaches", cron: "*/5 * * * *", run: () => notifySlaBreaches() },
+    { name: "notify.exceptions-expiring", cron: "17 * * * *", run: () => notifyExpiringExceptions() },
+    // Trend reports: yesterday and today's rollups every 10 minutes; everything again each night.
+    { name: "reports.rollup", cron: "*/10 * * * *", run: () => rebuildRollups("recent") },
+    { name: "reports.rebuild", cron: "40 0 * * *", run: () => rebuildRollups("all") },
   ];
 }
 
@@ -49,6 +62,8 @@ async function start(): Promise<PgBoss> {
     await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
     await boss.work(job.name, { includeMetadata: true }, async ([delivered]) => record(job, delivered.id, minuteOf(delivered.createdOn)));
   }
+  // A queued webhook event is sent at once by whichever replica takes this job (at most one waiting at a time).
+  setDeliveryWaker(() => void boss.send(DELIVER, {}, { singletonKey: "now", singletonSeconds: 2 }).catch((error) => logUnexpected("jobs", error)));
   return boss;
 }
 

@@ -4,7 +4,8 @@
 // the rest change, each change is a finding event, and the answer counts both. A single-finding
 // action is the same call with one id; there a skip is an error that says why.
 import { z } from "zod";
-import { db, Prisma, type DbTx } from "@/lib/db";
+import { db, Prisma, prismaRun, type DbTx } from "@/lib/db";
+import { notifyExceptionRequests } from "@/lib/notify/producers";
 import { AppError } from "@/lib/errors";
 import { check, InvalidInput } from "@/lib/admin/input";
 import { auditActor, authorize, type UserActor } from "@/lib/authz/actor";
@@ -64,6 +65,7 @@ export async function triage(actor: UserActor, selectionInput: unknown, actionIn
       if (invisible > 0) skipped.push({ reason: "not found, or not visible to you", count: invisible });
       const changed = await applyAction(tx, actor, action, end, now);
       if (changed > 0) await audit(tx, actor, selection, action, changed);
+      if (changed > 0 && action.type === "request_exception") await notifyRequests(tx, actor, now);
       return { matched, changed, skipped };
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -215,6 +217,17 @@ async function addComments(tx: DbTx, actor: UserActor, body: string, now: Date, 
     );
   }
   return added;
+}
+
+/** The requests this action created, for webhooks (in its transaction). */
+async function notifyRequests(tx: DbTx, actor: UserActor, now: Date): Promise<void> {
+  const created = await tx.$queryRawUnsafe<{ id: string; teamId: string | null }[]>(
+    `SELECT e.id, f."teamId" FROM "RiskException" e JOIN triage_selection s ON s.id = e."findingId" AND s.refusal IS NULL JOIN "Finding" f ON f.id = e."findingId"
+     WHERE e."requestedById" = $1 AND e."createdAt" = $2::timestamptz AND e.status = 'pending' ORDER BY e.id`,
+    actor.userId,
+    now,
+  );
+  await notifyExceptionRequests(prismaRun(tx), created, now);
 }
 
 /** One audit entry per action (a bulk action is one entry with its count and selection). */

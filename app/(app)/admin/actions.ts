@@ -4,6 +4,10 @@
 import type { FormState } from "@/lib/admin/form-state";
 import { createOwnershipRule, deleteOwnershipRule, setSlaDays } from "@/lib/admin/policy";
 import { createTeam } from "@/lib/admin/teams";
+import { parseJsonField } from "@/lib/admin/input";
+import { DEFAULT_POLICY } from "@/lib/gate/policy";
+import { policyByName, savePolicy, setTeamPolicy } from "@/lib/gate/store";
+import { createWebhook, deleteWebhook, rotateWebhookSecret } from "@/lib/notify/webhooks";
 import { setSlaOptions, setTeamSla } from "@/lib/sla/policy";
 import { createToken, revokeToken } from "@/lib/admin/tokens";
 import { changeRole, createUser, resetPassword, setDisabled, setTeams } from "@/lib/admin/users";
@@ -110,5 +114,40 @@ export async function deleteRuleAction(_: FormState, form: FormData): Promise<Fo
   return asAdmin(async (viewer) => {
     await deleteOwnershipRule(viewer, text(form, "ruleId"));
     return done("Rule removed.");
+  });
+}
+
+export async function saveGatePolicyAction(_: FormState, form: FormData): Promise<FormState> {
+  return asAdmin(async (viewer) => {
+    const raw = text(form, "rules");
+    const rules = raw === "copy-default" ? (await policyByName(DEFAULT_POLICY))!.rules : parseJsonField(raw, "rules");
+    const saved = await savePolicy(viewer, { name: text(form, "name"), rules });
+    return done(`Gate policy ${saved.name} saved as version ${saved.version}; the next gate call uses it.`);
+  });
+}
+
+export async function setTeamGatePolicyAction(_: FormState, form: FormData): Promise<FormState> {
+  return asAdmin(async (viewer) => {
+    const policy = text(form, "policy");
+    await setTeamPolicy(viewer, text(form, "team"), policy === DEFAULT_POLICY ? null : policy);
+    return done(`${text(form, "team")} is judged by the ${policy} policy.`);
+  });
+}
+
+export async function createWebhookAction(_: FormState, form: FormData): Promise<FormState> {
+  return asAdmin(async (viewer) => {
+    const created = await createWebhook(viewer, { name: text(form, "name"), url: text(form, "url"), format: text(form, "format") as "generic", team: text(form, "team"), events: form.getAll("events").map(String) as never });
+    return { error: null, message: "Webhook added. Copy its signing secret now: it is shown only once.", secret: created.secret };
+  });
+}
+
+export async function rotateWebhookAction(_: FormState, form: FormData): Promise<FormState> {
+  return asAdmin(async (viewer) => ({ error: null, message: "New secret made; the old one no longer verifies.", secret: (await rotateWebhookSecret(viewer, text(form, "id"))).secret }));
+}
+
+export async function deleteWebhookAction(_: FormState, form: FormData): Promise<FormState> {
+  return asAdmin(async (viewer) => {
+    await deleteWebhook(viewer, text(form, "id"));
+    return done("Webhook removed.");
   });
 }

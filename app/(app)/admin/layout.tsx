@@ -10,6 +10,7 @@ const SECTIONS = [
   { href: "/admin/teams", label: "Teams", requires: "users:manage" },
   { href: "/admin/tokens", label: "API tokens", requires: "tokens:manage" },
   { href: "/admin/policy", label: "Policy", requires: "policy:manage" },
+  { href: "/admin/webhooks", label: "Webhooks", requires: "policy:manage" },
   { href: "/admin/audit", label: "Audit log", requires: "audit:read" },
 ] as const;
 

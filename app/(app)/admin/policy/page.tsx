@@ -8,12 +8,14 @@ import { Panel } from "@/components/ui/panel";
 import { requirePermission } from "@/lib/auth/viewer";
 import { loadPolicy } from "@/lib/admin/policy";
 import { listTeams } from "@/lib/admin/teams";
+import { listPolicies } from "@/lib/gate/store";
+import { GatePolicyForm, NewGatePolicyForm, TeamGatePolicyForm } from "@/components/admin/gate-policy-form";
 
 export const metadata: Metadata = { title: "Policy" };
 
 export default async function PolicyPage() {
   const viewer = await requirePermission("policy:manage");
-  const [policy, teams, options, overrides] = await Promise.all([loadPolicy(viewer), listTeams(viewer), loadSlaSettings(), teamSlaOverrides()]);
+  const [policy, teams, options, overrides, gates] = await Promise.all([loadPolicy(viewer), listTeams(viewer), loadSlaSettings(), teamSlaOverrides(), listPolicies(viewer)]);
   return (
     <div className="flex flex-col gap-6">
       <Panel title="SLA: days to fix an open finding, per severity">
@@ -30,6 +32,25 @@ export default async function PolicyPage() {
             {overrides.map((o) => <li key={o.team}>{o.team}: {Object.entries(o.days).map(([s, d]) => `${s} ${d} days`).join(", ")}</li>)}
           </ul>
         )}
+      </Panel>
+      <Panel title="CI gate policies">
+        <p className="mb-3 text-sm text-slate-500">
+          <code>GET /api/v1/gate?image=…</code> fails an image when a <strong>fail</strong> rule matches and warns on a <strong>warn</strong> rule. Open
+          means open or in progress: findings under an approved exception, false positives and not affected ones never count. An image never
+          scanned always fails. Each save is a new version; decisions name the version they were made under.
+        </p>
+        <div className="flex flex-col gap-5">
+          {gates.map((gate) => (
+            <section key={gate.name} aria-label={`Gate policy ${gate.name}`}>
+              <h3 className="mb-2 text-sm font-semibold text-slate-800">
+                {gate.name} <span className="font-normal text-slate-500">version {gate.version}{gate.teams.length > 0 ? ` · used by ${gate.teams.join(", ")}` : gate.name === "default" ? " · every team without its own" : " · no team yet"}</span>
+              </h3>
+              <GatePolicyForm name={gate.name} rules={gate.rules} version={gate.version} />
+            </section>
+          ))}
+          <NewGatePolicyForm />
+          <TeamGatePolicyForm teams={teams.map((t) => t.name)} policies={gates.map((g) => g.name)} />
+        </div>
       </Panel>
       <Panel title="Ownership rules">
         <p className="mb-3 text-sm text-slate-500">

@@ -7,6 +7,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { imageDetail } from "@/lib/posture/details";
+import { recentDecisions } from "@/lib/gate/evaluate";
+import { GateDecisions } from "@/components/posture/gate-decisions";
 import { visibleClusterIds } from "@/lib/posture/choices";
 import { isoDate, plural, shortDigest, timeAgo } from "@/lib/format";
 
@@ -20,7 +22,7 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
   const search = (await searchParams).pkg;
   const packageSearch = typeof search === "string" ? search : undefined;
   const image = await visibleOr404(imageDetail(scope, (await params).id, { packageSearch }));
-  const visibleClusters = await visibleClusterIds(scope, image.workloads.map((w) => w.workload.namespace.cluster.id));
+  const [visibleClusters, decisions] = await Promise.all([visibleClusterIds(scope, image.workloads.map((w) => w.workload.namespace.cluster.id)), recentDecisions(image.id)]);
   const now = new Date();
   const os = image.osName ? `${image.osFamily ?? ""} ${image.osName}`.trim() : null;
   return (
@@ -97,6 +99,8 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
         <FindingList title="Misconfigurations" findings={image.misconfigurations} empty="No open misconfigurations." />
         <FindingList title="Secrets" findings={image.secrets} empty="No secrets found in this image." />
       </div>
+
+      <GateDecisions decisions={decisions} />
 
       <Panel title="Scan history">
         {image.history.length === 0 ? (

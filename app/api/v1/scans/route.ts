@@ -5,6 +5,7 @@ import { withinByteBudget } from "@/lib/api/inflight";
 import { env } from "@/lib/env";
 import { ingestContextSchema } from "@/lib/ingest/context";
 import { ingestReport } from "@/lib/ingest/ingest-report";
+import { scanAnswerSchema } from "@/lib/ingest/answers";
 import { bindingOf, bindToToken } from "@/lib/ingest/token-binding";
 
 export const runtime = "nodejs";
@@ -19,5 +20,5 @@ export const POST = apiRoute({ token: "ingest" }, async ({ request, url, token }
   const { duplicate, timings, ...scan } = result;
   // Where the time went, per step (bench:ingest prints it); standard, and ignored by clients that do not ask.
   const headers = { "Server-Timing": Object.entries(timings ?? {}).map(([step, ms]) => `${step};dur=${ms.toFixed(1)}`).join(", ") };
-  return duplicate ? Response.json({ ...scan, duplicate: true }, { status: 200, headers }) : Response.json(scan, { status: 201, headers });
+  return duplicate ? Response.json(scanAnswerSchema.parse({ ...scan, duplicate: true }), { status: 200, headers }) : Response.json(scanAnswerSchema.parse(scan), { status: 201, headers });
 });

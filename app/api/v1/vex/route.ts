@@ -1,6 +1,5 @@
 // GET /api/v1/vex?image=<ref-or-digest>[&format=openvex|cyclonedx|trivyignore]: an image's triage decisions
-// for scanners (read scope; a team-bound token only for its team's images).
-import { z } from "zod";
+// for scanners (read scope; a bound token only for its team's or cluster's images).
 import { apiRoute, queryObject } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
@@ -11,17 +10,14 @@ import { trivyIgnore } from "@/lib/vex/trivyignore";
 import { cycloneDxVex } from "@/lib/vex/cyclonedx";
 
 import { check } from "@/lib/admin/input";
-
-const querySchema = z.object({
-  image: z.string({ message: "image is required: a reference or a digest" }).trim().min(1, "image is required: a reference or a digest").max(512),
-  format: z.enum(["openvex", "cyclonedx", "trivyignore"], { message: "format is openvex, cyclonedx or trivyignore" }).default("openvex"),
-});
+import { tokenSeesImage } from "@/lib/api/token-scope";
+import { vexQuerySchema } from "@/lib/vex/query";
 
 export const GET = apiRoute({ token: "read" }, async ({ url, token }) => {
-  const query = check(querySchema, queryObject(url));
+  const query = check(vexQuerySchema, queryObject(url));
   const image = await findImageByRef(query.image);
-  // Another team's image is answered as unknown: a bound token learns nothing about it.
-  if (!image || (token.teamId && image.teamId !== token.teamId)) throw new AppError("not_found", `No scanned image matches ${query.image}`);
+  // Another team's (or cluster's) image is answered as unknown: a bound token learns nothing about it.
+  if (!image || !(await tokenSeesImage(token, image))) throw new AppError("not_found", `No scanned image matches ${query.image}`);
   const decisions = await decisionsOf(image.id);
   const name = `${image.repository.name}${image.digest ? `@${image.digest}` : image.tags[0] ? `:${image.tags[0]}` : ""}`;
   if (query.format === "trivyignore") {
