@@ -36,8 +36,8 @@ export function scheduledJobs(): ScheduledJob[] {
     { name: DELIVER, cron: "* * * * *", run: () => deliverDue() },
     { name: "notify.sla-breaches", cron: "*/5 * * * *", run: () => notifySlaBreaches() },
     { name: "notify.exceptions-expiring", cron: "17 * * * *", run: () => notifyExpiringExceptions() },
-    // Trend reports: yesterday and today's rollups every 10 minutes; everything again each night.
-    { name: "reports.rollup", cron: "*/10 * * * *", run: () => rebuildRollups("recent") },
+    // Trend reports: transactions keep today current; the rollups from yesterday on are rebuilt hourly, all of them nightly.
+    { name: "reports.rollup", cron: "5 * * * *", run: () => rebuildRollups("recent") },
     { name: "reports.rebuild", cron: "40 0 * * *", run: () => rebuildRollups("all") },
   ];
 }

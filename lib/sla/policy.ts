@@ -12,11 +12,12 @@ import { loadSlaSettings, SLA_SETTINGS_KEY, slaSettingsSchema, type SlaSettings 
 
 /**
  * Open findings' due dates from the policy now in force. A finding whose clock a reopen restarted
- * counts from first seen again. The read model counts no due date: its triggers skip this statement.
+ * counts from first seen again. The read model counts no due date: its triggers skip this statement
+ * ("due"); the trend episodes keep the new due date (breached and at-risk counts follow it).
  */
 export async function recomputeDueDates(tx: DbTx, settings: SlaSettings, teamId?: string): Promise<number> {
   const start = settings.clockStartsAtFix ? `CASE WHEN f.kind = 'vulnerability' THEN f."fixAvailableAt" ELSE f."firstSeenAt" END` : `f."firstSeenAt"`;
-  await tx.$executeRawUnsafe(`SELECT set_config('portcullis.read_model', 'unchanged', true)`);
+  await tx.$executeRawUnsafe(`SELECT set_config('portcullis.read_model', 'due', true)`);
   const changed = await tx.$executeRawUnsafe(
     `UPDATE "Finding" f SET "dueAt" = sla_due_at(f.severity, f."teamId", ${start})
      WHERE f.status IN ('open', 'in_progress') AND ($1::text IS NULL OR f."teamId" = $1)

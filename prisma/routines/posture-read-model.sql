@@ -12,8 +12,9 @@ DECLARE
   open_rows text := ' WHERE status IN (''open'', ''in_progress'')';
   source text;
 BEGIN
-  -- The merge's refresh of findings that are still present changes no counted column and says so.
-  IF current_setting('portcullis.read_model', true) = 'unchanged' THEN
+  -- The merge's refresh of findings that are still present changes no counted column and says so,
+  -- as does a new SLA's due dates ("due": the trend episodes keep those).
+  IF current_setting('portcullis.read_model', true) IN ('unchanged', 'due') THEN
     RETURN NULL;
   END IF;
   IF TG_OP = 'INSERT' THEN

@@ -8,6 +8,8 @@
 -- one (marked `reopened` when it comes back after a fix). The merge's refresh of present findings
 -- changes no status and says so.
 CREATE OR REPLACE FUNCTION finding_episodes_apply() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  moved jsonb;
 BEGIN
   IF current_setting('portcullis.read_model', true) = 'unchanged' THEN
     RETURN NULL;
@@ -20,6 +22,24 @@ BEGIN
       false, n."dueAt"
     FROM new_rows n ORDER BY n.id;
     RETURN NULL;
+  END IF;
+  -- A finding that changed team, severity or place (a rescan's new severity, an ownership rule):
+  -- today's rollups move all its episodes from the old group to the new one, as a rebuild counts a
+  -- finding's whole history where it is now. Done before its episodes change below.
+  SELECT jsonb_agg(jsonb_build_object('sign', g.sign, 'id', g.id, 'team', g.team, 'cluster', g.cluster, 'image', g.image, 'severity', g.severity, 'kind', g.kind))
+  INTO moved
+  FROM (
+    SELECT -1 AS sign, id, COALESCE("teamId", '') AS team, "clusterId" AS cluster, "imageId" AS image, severity, kind FROM old_rows
+    UNION ALL
+    SELECT 1, id, COALESCE("teamId", ''), "clusterId", "imageId", severity, kind FROM new_rows) g
+  WHERE g.id IN (
+    SELECT u.id FROM (
+      SELECT id, COALESCE("teamId", '') AS team, "clusterId", "imageId", severity, kind FROM old_rows
+      UNION
+      SELECT id, COALESCE("teamId", ''), "clusterId", "imageId", severity, kind FROM new_rows) u
+    GROUP BY u.id HAVING count(*) > 1);
+  IF moved IS NOT NULL THEN
+    PERFORM posture_today_apply(rollup_episodes_of(moved));
   END IF;
   -- Old and new rows are paired by grouping, never by joining the two transition tables (the
   -- planner knows nothing of their size, and a nested loop over a bulk update of 10,000 rows took
@@ -123,9 +143,15 @@ CREATE TRIGGER image_cluster_periods_delete AFTER DELETE ON "WorkloadImage" REFE
   FOR EACH STATEMENT EXECUTE FUNCTION image_cluster_periods_apply();
 
 -- ---------------------------------------------------------------- daily rollups
+-- The last day the rollups have rows for (tomorrow, after a rebuild today); null before the first.
+CREATE OR REPLACE FUNCTION rollups_built_through() RETURNS date LANGUAGE sql STABLE AS $fn$
+  SELECT (value #>> '{}')::date FROM "Setting" WHERE key = 'rollups.builtThrough'
+$fn$;
+
 -- Rebuilds "PostureDaily" and "FixDurationDaily" for the days from `from_day` (NULL: all history)
--- to today (an incremental run starts from the stored day before `from_day`; the nightly run
--- rebuilds everything, so a due date moved after the fact cannot leave a drift). Each episode becomes intervals (open; past due; older than 30, 60, 90 days; and the
+-- to tomorrow, whose stock is what today's turns into at midnight (an incremental run starts from
+-- the stored day before `from_day`; the nightly run rebuilds everything, so a due date moved after
+-- the fact cannot leave a drift). Each episode becomes intervals (open; past due; older than 30, 60, 90 days; and the
 -- risk-accepted stretch after it), clipped to the periods its image ran in a cluster for the
 -- cluster rows. An interval adds 1 on the day it starts and takes 1 away on the day it ends, so
 -- what is open at the end of a day is the running sum.
@@ -134,16 +160,28 @@ CREATE TRIGGER image_cluster_periods_delete AFTER DELETE ON "WorkloadImage" REFE
 -- the histogram at the next full (nightly) run.
 CREATE OR REPLACE FUNCTION posture_daily_rebuild(from_day date) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
-  first_day date := COALESCE(from_day, (SELECT min("openedAt")::date FROM "FindingEpisode"));
-  last_day date := (now() AT TIME ZONE 'UTC')::date;
+  today date := (now() AT TIME ZONE 'UTC')::date;
+  -- tomorrow's stock too, so that at midnight the transactions find the day's rows to add to
+  last_day date := today + 1;
+  whole boolean;
+  first_day date;
 BEGIN
+  -- Transactions that change findings add to today's rows under this lock, shared: a rebuild waits
+  -- for those in flight, and they wait for it, so no change is counted twice or missed.
+  PERFORM pg_advisory_xact_lock(hashtext('posture_daily_rebuild'));
+  -- All history when asked or never built; else from from_day, or after a stop of more than a
+  -- day from the last day the rows were kept for.
+  whole := from_day IS NULL OR rollups_built_through() IS NULL;
+  first_day := CASE WHEN whole THEN (SELECT min("openedAt")::date FROM "FindingEpisode") ELSE LEAST(from_day, rollups_built_through()) END;
+  INSERT INTO "Setting" (key, value, "updatedAt") VALUES ('rollups.builtThrough', to_jsonb(last_day::text), now())
+  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "updatedAt" = now();
   IF first_day IS NULL THEN
     DELETE FROM "PostureDaily";
     DELETE FROM "FixDurationDaily";
     RETURN;
   END IF;
-  DELETE FROM "PostureDaily" WHERE day >= first_day;
-  DELETE FROM "FixDurationDaily" WHERE day >= first_day;
+  DELETE FROM "PostureDaily" WHERE whole OR day >= first_day;
+  DELETE FROM "FixDurationDaily" WHERE whole OR day >= first_day;
 
   CREATE TEMP TABLE rollup_piece ON COMMIT DROP AS
   WITH all_ep AS (
@@ -157,7 +195,7 @@ BEGIN
   -- image that started or stopped running somewhere since.
   ep AS (
     SELECT * FROM all_ep
-    WHERE from_day IS NULL OR oa >= first_day OR ca >= first_day OR next_open >= first_day
+    WHERE whole OR oa >= first_day OR ca >= first_day OR next_open >= first_day
       OR (ca IS NULL AND (due >= first_day OR fs + interval '90 days' >= first_day))
       OR "imageId" IN (SELECT "imageId" FROM "ImageClusterPeriod" WHERE "fromAt" >= first_day OR "toAt" >= first_day))
   SELECT ep.*, '' AS cl, '-infinity'::timestamp AS pf, 'infinity'::timestamp AS pt FROM ep
@@ -242,16 +280,207 @@ BEGIN
   INSERT INTO "FixDurationDaily" (day, "teamId", "clusterId", severity, days, fixes)
   SELECT ca::date, t.team, cl, severity, LEAST(floor(extract(epoch FROM ca - fs) / 86400)::int, 3650), count(*)::int
   FROM rollup_piece, LATERAL (VALUES (team), ('*')) AS t(team)
-  WHERE cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt AND ca::date <= last_day
+  WHERE cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt AND ca::date <= today
   GROUP BY 1, 2, 3, 4, 5;
 END
 $fn$;
+
+-- ---------------------------------------------------------------- today, kept by the transactions
+-- Each transaction that opens, closes or moves a finding adds what it changed to today's (and
+-- tomorrow's) rows, so the report is current the moment a scan or a triage commits; the job's
+-- rebuilds only repair (a reopened fix's duration, a changed past) and start each new day.
+-- An episode as it counts for the rollups: with its finding's team, cluster, image, severity and
+-- kind, whether it is the finding's first, when the next one opened; `sign` -1 takes it away.
+-- With a period, it counts for that cluster only (an image placed in or gone from a cluster).
+DROP TYPE IF EXISTS rollup_episode CASCADE;
+CREATE TYPE rollup_episode AS (
+  sign int, team text, own_cluster text, image_id text, severity "Severity", kind "FindingKind", fs timestamp,
+  oa timestamp, ca timestamp, cas "FindingStatus", reopened boolean, due timestamp, next_open timestamp, first boolean,
+  period_cluster text, period_from timestamp, period_to timestamp);
+
+-- What one piece (an episode within a cluster's period) counts on `d0` and the day after: the
+-- same intervals and flows as posture_daily_rebuild, for those two days; 'ttr' is a final fix,
+-- with its days.
+CREATE OR REPLACE FUNCTION rollup_piece_counts(oa timestamp, ca timestamp, cas "FindingStatus", reopened boolean, due timestamp,
+  next_open timestamp, first boolean, fs timestamp, pf timestamp, pt timestamp, d0 date)
+RETURNS TABLE (day date, series text, days int) LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT dd.day, s.series, NULL::int
+  FROM (VALUES (d0), (d0 + 1)) AS dd(day),
+  LATERAL (VALUES
+    ('open', GREATEST(oa, pf), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('breached', GREATEST(oa, pf, due), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt) END),
+    ('atRisk', GREATEST(oa, pf, due - interval '7 days'), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt, due) END),
+    ('age30', GREATEST(oa, pf, fs + interval '30 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('age60', GREATEST(oa, pf, fs + interval '60 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('age90', GREATEST(oa, pf, fs + interval '90 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('accepted', GREATEST(ca, pf), CASE WHEN cas = 'risk_accepted' THEN LEAST(COALESCE(next_open, 'infinity'::timestamp), pt) ELSE '-infinity'::timestamp END)
+  ) AS s(series, a, b)
+  WHERE s.a < s.b AND s.a::date <= dd.day AND s.b::date > dd.day
+  UNION ALL
+  SELECT d0, f.series, f.days
+  FROM (VALUES
+    ('new', first AND oa >= pf AND oa < pt AND oa::date = d0, NULL::int),
+    ('reopened', reopened AND oa >= pf AND oa < pt AND oa::date = d0, NULL),
+    ('fixed', cas = 'fixed' AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
+    ('fixedWithDue', cas = 'fixed' AND due IS NOT NULL AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
+    ('fixedOnTime', cas = 'fixed' AND ca <= due AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
+    ('closedOther', cas IN ('false_positive', 'not_affected') AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
+    ('acceptedNew', cas = 'risk_accepted' AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
+    ('ttr', cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt AND ca::date = d0, LEAST(floor(extract(epoch FROM ca - fs) / 86400)::int, 3650))
+  ) AS f(series, hit, days)
+  WHERE f.hit
+$fn$;
+
+CREATE OR REPLACE FUNCTION posture_today_apply(eps rollup_episode[]) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  d0 date := (now() AT TIME ZONE 'UTC')::date;
+BEGIN
+  -- The back-fill, followed by a full rebuild, does without.
+  IF COALESCE(cardinality(eps), 0) = 0 OR current_setting('portcullis.rollups_today', true) = 'off' THEN
+    RETURN;
+  END IF;
+  PERFORM pg_advisory_xact_lock_shared(hashtext('posture_daily_rebuild'));
+  -- Not built through today (a stop of more than a day): the job's next run counts this change.
+  IF COALESCE(rollups_built_through() >= d0, false) IS FALSE THEN
+    RETURN;
+  END IF;
+  WITH pieces AS (
+    SELECT e.*, '' AS cl, '-infinity'::timestamp AS pf, 'infinity'::timestamp AS pt FROM unnest(eps) e WHERE e.period_cluster IS NULL
+    UNION ALL
+    SELECT e.*, e.own_cluster, '-infinity'::timestamp, 'infinity'::timestamp FROM unnest(eps) e WHERE e.period_cluster IS NULL AND e.own_cluster IS NOT NULL
+    UNION ALL
+    SELECT e.*, p."clusterId", p."fromAt", COALESCE(p."toAt", 'infinity'::timestamp)
+    FROM unnest(eps) e JOIN "ImageClusterPeriod" p ON p."imageId" = e.image_id WHERE e.period_cluster IS NULL
+    UNION ALL
+    SELECT e.*, e.period_cluster, e.period_from, e.period_to FROM unnest(eps) e WHERE e.period_cluster IS NOT NULL),
+  counted AS MATERIALIZED (
+    SELECT c.day, t.team, pc.cl, pc.severity, pc.kind, c.series, c.days, sum(pc.sign)::int AS n
+    FROM pieces pc,
+      LATERAL rollup_piece_counts(pc.oa, pc.ca, pc.cas, pc.reopened, pc.due, pc.next_open, pc.first, pc.fs, pc.pf, pc.pt, d0) c,
+      LATERAL (VALUES (pc.team), ('*')) AS t(team)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(pc.sign) <> 0),
+  durations AS (
+    INSERT INTO "FixDurationDaily" (day, "teamId", "clusterId", severity, days, fixes)
+    SELECT day, team, cl, severity, days, sum(n) FROM counted WHERE series = 'ttr'
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (day, "teamId", "clusterId", severity, days) DO UPDATE SET fixes = "FixDurationDaily".fixes + EXCLUDED.fixes
+    RETURNING 1)
+  INSERT INTO "PostureDaily" (day, "teamId", "clusterId", severity, kind, open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew")
+  SELECT day, team, cl, severity, kind,
+    COALESCE(sum(n) FILTER (WHERE series = 'open'), 0), COALESCE(sum(n) FILTER (WHERE series = 'accepted'), 0),
+    COALESCE(sum(n) FILTER (WHERE series = 'breached'), 0), COALESCE(sum(n) FILTER (WHERE series = 'atRisk'), 0),
+    COALESCE(sum(n) FILTER (WHERE series = 'age30'), 0), COALESCE(sum(n) FILTER (WHERE series = 'age60'), 0), COALESCE(sum(n) FILTER (WHERE series = 'age90'), 0),
+    COALESCE(sum(n) FILTER (WHERE series = 'new'), 0), COALESCE(sum(n) FILTER (WHERE series = 'reopened'), 0), COALESCE(sum(n) FILTER (WHERE series = 'fixed'), 0),
+    COALESCE(sum(n) FILTER (WHERE series = 'fixedWithDue'), 0), COALESCE(sum(n) FILTER (WHERE series = 'fixedOnTime'), 0),
+    COALESCE(sum(n) FILTER (WHERE series = 'closedOther'), 0), COALESCE(sum(n) FILTER (WHERE series = 'acceptedNew'), 0)
+  FROM counted WHERE series <> 'ttr'
+  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (day, "teamId", "clusterId", severity, kind) DO UPDATE SET
+    open = "PostureDaily".open + EXCLUDED.open, accepted = "PostureDaily".accepted + EXCLUDED.accepted,
+    breached = "PostureDaily".breached + EXCLUDED.breached, "atRisk" = "PostureDaily"."atRisk" + EXCLUDED."atRisk",
+    age30 = "PostureDaily".age30 + EXCLUDED.age30, age60 = "PostureDaily".age60 + EXCLUDED.age60, age90 = "PostureDaily".age90 + EXCLUDED.age90,
+    new = "PostureDaily".new + EXCLUDED.new, reopened = "PostureDaily".reopened + EXCLUDED.reopened, fixed = "PostureDaily".fixed + EXCLUDED.fixed,
+    "fixedWithDue" = "PostureDaily"."fixedWithDue" + EXCLUDED."fixedWithDue", "fixedOnTime" = "PostureDaily"."fixedOnTime" + EXCLUDED."fixedOnTime",
+    "closedOther" = "PostureDaily"."closedOther" + EXCLUDED."closedOther", "acceptedNew" = "PostureDaily"."acceptedNew" + EXCLUDED."acceptedNew";
+END
+$fn$;
+
+-- Episodes opened, closed or given a new due date. Only a finding's last episode is ever updated
+-- (the open one), so an updated episode has no next one; a new episode after an earlier one also
+-- changes that one: its accepted stretch ends, and its fix is no longer the final one.
+CREATE OR REPLACE FUNCTION posture_today_episodes() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  d0 timestamp := (now() AT TIME ZONE 'UTC')::date;
+  eps rollup_episode[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    WITH added AS MATERIALIZED (
+      SELECT n.*, p.id AS prev_id, p."openedAt" AS prev_oa, p."closedAt" AS prev_ca, p."closedAs" AS prev_cas, p.reopened AS prev_reopened, p."dueAt" AS prev_due
+      FROM new_rows n
+      LEFT JOIN LATERAL (
+        SELECT * FROM "FindingEpisode" p WHERE p."findingId" = n."findingId" AND p."openedAt" <= n."openedAt" AND p.id < n.id
+        ORDER BY p."openedAt" DESC, p.id DESC LIMIT 1) p ON true),
+    changed AS (
+      SELECT 1 AS sign, "findingId", "openedAt", "closedAt", "closedAs", reopened, "dueAt", NULL::timestamp AS next_open, prev_id IS NULL AS first FROM added
+      UNION ALL
+      SELECT s.sign, a."findingId", a.prev_oa, a.prev_ca, a.prev_cas, a.prev_reopened, a.prev_due, s.next_open,
+        a.prev_oa >= d0 AND NOT EXISTS (SELECT 1 FROM "FindingEpisode" x WHERE x."findingId" = a."findingId" AND x.id < a.prev_id)
+      FROM added a CROSS JOIN LATERAL (VALUES (-1, NULL::timestamp), (1, a."openedAt")) AS s(sign, next_open)
+      WHERE a.prev_id IS NOT NULL)
+    SELECT array_agg(ROW(c.sign, COALESCE(f."teamId", ''), f."clusterId", f."imageId", f.severity, f.kind, f."firstSeenAt",
+      c."openedAt", c."closedAt", c."closedAs", c.reopened, c."dueAt", c.next_open, c.first, NULL, NULL, NULL)::rollup_episode)
+    INTO eps
+    FROM changed c JOIN "Finding" f ON f.id = c."findingId";
+  ELSE
+    SELECT array_agg(ROW(c.sign, COALESCE(f."teamId", ''), f."clusterId", f."imageId", f.severity, f.kind, f."firstSeenAt",
+      c."openedAt", c."closedAt", c."closedAs", c.reopened, c."dueAt", NULL,
+      -- whether it is the first episode matters only to today's "new"
+      c."openedAt" >= d0 AND NOT EXISTS (SELECT 1 FROM "FindingEpisode" x WHERE x."findingId" = c."findingId" AND x.id < c.id),
+      NULL, NULL, NULL)::rollup_episode)
+    INTO eps
+    FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows) c JOIN "Finding" f ON f.id = c."findingId";
+  END IF;
+  PERFORM posture_today_apply(eps);
+  RETURN NULL;
+END
+$fn$;
+
+DROP TRIGGER IF EXISTS posture_today_episodes_insert ON "FindingEpisode";
+CREATE TRIGGER posture_today_episodes_insert AFTER INSERT ON "FindingEpisode" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_today_episodes();
+DROP TRIGGER IF EXISTS posture_today_episodes_update ON "FindingEpisode";
+CREATE TRIGGER posture_today_episodes_update AFTER UPDATE ON "FindingEpisode" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_today_episodes();
+
+-- All episodes of some findings, with their groups as `moved` gives them (sign, finding id, team,
+-- cluster, image, severity, kind) and, optionally, within one cluster's period.
+CREATE OR REPLACE FUNCTION rollup_episodes_of(moved jsonb) RETURNS rollup_episode[] LANGUAGE sql STABLE AS $fn$
+  WITH m AS (
+    SELECT * FROM jsonb_to_recordset(moved) AS m(sign int, id text, team text, cluster text, image text, severity "Severity", kind "FindingKind",
+      period_cluster text, period_from timestamp, period_to timestamp)),
+  e AS (
+    SELECT e.*, lead(e."openedAt") OVER w AS next_open, row_number() OVER w = 1 AS first
+    FROM "FindingEpisode" e WHERE e."findingId" IN (SELECT id FROM m)
+    WINDOW w AS (PARTITION BY e."findingId" ORDER BY e."openedAt", e.id))
+  SELECT array_agg(ROW(m.sign, m.team, m.cluster, m.image, m.severity, m.kind, f."firstSeenAt", e."openedAt", e."closedAt", e."closedAs",
+    e.reopened, e."dueAt", e.next_open, e.first, m.period_cluster, m.period_from, m.period_to)::rollup_episode)
+  FROM m JOIN "Finding" f ON f.id = m.id JOIN e ON e."findingId" = m.id
+$fn$;
+
+-- An image placed in a cluster, or gone from it: its findings' episodes count there from then, or no longer.
+CREATE OR REPLACE FUNCTION posture_today_periods() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  moved jsonb;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT jsonb_agg(jsonb_build_object('sign', 1, 'id', f.id, 'team', COALESCE(f."teamId", ''), 'cluster', f."clusterId", 'image', f."imageId",
+      'severity', f.severity, 'kind', f.kind, 'period_cluster', p."clusterId", 'period_from', p."fromAt", 'period_to', COALESCE(p."toAt", 'infinity'::timestamp)))
+    INTO moved FROM new_rows p JOIN "Finding" f ON f."imageId" = p."imageId";
+  ELSE
+    SELECT jsonb_agg(jsonb_build_object('sign', p.sign, 'id', f.id, 'team', COALESCE(f."teamId", ''), 'cluster', f."clusterId", 'image', f."imageId",
+      'severity', f.severity, 'kind', f.kind, 'period_cluster', p."clusterId", 'period_from', p."fromAt", 'period_to', COALESCE(p."toAt", 'infinity'::timestamp)))
+    INTO moved FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows) p JOIN "Finding" f ON f."imageId" = p."imageId";
+  END IF;
+  IF moved IS NOT NULL THEN
+    PERFORM posture_today_apply(rollup_episodes_of(moved));
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+DROP TRIGGER IF EXISTS posture_today_periods_insert ON "ImageClusterPeriod";
+CREATE TRIGGER posture_today_periods_insert AFTER INSERT ON "ImageClusterPeriod" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_today_periods();
+DROP TRIGGER IF EXISTS posture_today_periods_update ON "ImageClusterPeriod";
+CREATE TRIGGER posture_today_periods_update AFTER UPDATE ON "ImageClusterPeriod" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION posture_today_periods();
 
 -- ---------------------------------------------------------------- back-fill
 -- Episodes from the findings' events, and periods from where images run now (first seen there
 -- until now: the history before this migration kept only "last seen"), then every day's rollup.
 DO $do$
 BEGIN
+  PERFORM set_config('portcullis.rollups_today', 'off', true);
   IF NOT EXISTS (SELECT 1 FROM "FindingEpisode") THEN
     INSERT INTO "FindingEpisode" ("findingId", "openedAt", "closedAt", "closedAs", reopened, "dueAt")
     SELECT * FROM finding_episodes_from_events() ORDER BY 1, 2;
@@ -262,6 +491,10 @@ BEGIN
     FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" JOIN "Namespace" ns ON ns.id = w."namespaceId"
     GROUP BY 1, 2 ORDER BY 1, 2;
   END IF;
+  -- Open episodes take their finding's due date (an SLA change once skipped them).
+  UPDATE "FindingEpisode" e SET "dueAt" = f."dueAt" FROM "Finding" f
+  WHERE e."findingId" = f.id AND e."closedAt" IS NULL AND e."dueAt" IS DISTINCT FROM f."dueAt";
+  PERFORM set_config('portcullis.rollups_today', '', true);
 END
 $do$;
 

@@ -10,6 +10,8 @@ import { db } from "@/lib/db";
 import type { FindingStatus, Severity } from "@/lib/generated/prisma/enums";
 import { loadReport, reportQuerySchema } from "@/lib/reports/report";
 import { rebuildRollups } from "@/lib/reports/rollups";
+import { recomputeDueDates } from "@/lib/sla/policy";
+import { loadSlaSettings } from "@/lib/sla/settings";
 import { resetDatabase } from "../support/db-state";
 
 const DAY = 86_400_000;
@@ -205,4 +207,103 @@ describe("rollups, for random histories", () => {
       { numRuns: 25, endOnFailure: true },
     );
   }, 240_000);
+});
+
+// ---------------------------------------------------------------- today, kept by the transactions
+
+type TodayOp =
+  | { op: "new"; severity: Severity; team: "a" | "b"; inCluster: boolean }
+  | { op: "status"; pick: number; status: FindingStatus }
+  | { op: "due"; pick: number; inDays: number }
+  | { op: "severity"; pick: number; severity: Severity }
+  | { op: "team"; pick: number }
+  | { op: "place"; image: "a" | "b" }
+  | { op: "unplace"; image: "a" | "b" }
+  | { op: "sla"; team: "a" | "b"; days: number };
+
+const todayOps: fc.Arbitrary<TodayOp[]> = fc.array(
+  fc.oneof(
+    fc.record({ op: fc.constant("new" as const), severity: fc.constantFrom<Severity>("critical", "high", "low"), team: fc.constantFrom<"a" | "b">("a", "b"), inCluster: fc.boolean() }),
+    fc.record({ op: fc.constant("status" as const), pick: fc.nat(), status: fc.constantFrom<FindingStatus>(...STATUSES) }),
+    fc.record({ op: fc.constant("status" as const), pick: fc.nat(), status: fc.constantFrom<FindingStatus>("fixed", "open") }),
+    fc.record({ op: fc.constant("due" as const), pick: fc.nat(), inDays: fc.integer({ min: -20, max: 20 }) }),
+    fc.record({ op: fc.constant("severity" as const), pick: fc.nat(), severity: fc.constantFrom<Severity>("critical", "medium") }),
+    fc.record({ op: fc.constant("team" as const), pick: fc.nat() }),
+    fc.record({ op: fc.constant("place" as const), image: fc.constantFrom<"a" | "b">("a", "b") }),
+    fc.record({ op: fc.constant("unplace" as const), image: fc.constantFrom<"a" | "b">("a", "b") }),
+    fc.record({ op: fc.constant("sla" as const), team: fc.constantFrom<"a" | "b">("a", "b"), days: fc.integer({ min: 1, max: 60 }) }),
+  ),
+  { minLength: 1, maxLength: 10 },
+);
+
+/** The rows a rebuild would store for today and tomorrow (all-zero rows left out: a transaction may leave one behind). */
+async function rollupsFromToday() {
+  const posture = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT * FROM "PostureDaily" WHERE day >= (now() AT TIME ZONE 'UTC')::date
+      AND (open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    ORDER BY 1, 2, 3, 4, 5`;
+  const durations = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT * FROM "FixDurationDaily" WHERE day >= (now() AT TIME ZONE 'UTC')::date AND fixes <> 0 ORDER BY 1, 2, 3, 4, 5`;
+  return { posture, durations };
+}
+
+describe("today's rollups", () => {
+  it("are kept by each transaction that changes findings: they equal a rebuild after any of today's changes", async () => {
+    await fc.assert(
+      fc.asyncProperty(history, todayOps, async (generated, ops) => {
+        await setUp();
+        const cluster = await db.cluster.create({ data: { name: "prod" } });
+        const namespace = await db.namespace.create({ data: { clusterId: cluster.id, name: "shop" } });
+        const workload = await db.workload.create({ data: { namespaceId: namespace.id, kind: "Deployment", name: "web" } });
+        // A past history (as the first property test plays it, without today), counted by a full rebuild.
+        const ids: string[] = [];
+        for (const [i, g] of generated.entries()) {
+          ids.push(await play({ key: `h${i}`, team: g.team, severity: g.severity, firstSeen: g.firstSeen, dueInDays: g.dueInDays, steps: g.changes.length > 0 ? [{ daysAgo: Math.max(1, g.firstSeen - g.changes[0].gap - 1), status: g.changes[0].status === "open" ? "fixed" : g.changes[0].status }] : [] }));
+        }
+        await db.workloadImage.create({ data: { workloadId: workload.id, imageId: image.a, firstSeenAt: ago(30) } });
+        await rebuildRollups("all", NOW);
+        // Then today's changes, each in its own statement, at times of today before now.
+        const startOfToday = Date.parse(`${dayAgo(0)}T00:00:00Z`);
+        const at = (k: number) => new Date(startOfToday + ((Date.now() - startOfToday) * (k + 1)) / (ops.length + 2));
+        for (const [k, o] of ops.entries()) {
+          const when = at(k);
+          const target = ids.length > 0 && "pick" in o ? await db.finding.findUnique({ where: { id: ids[o.pick % ids.length] } }) : null;
+          if (o.op === "new") {
+            const created = await db.finding.create({
+              data: {
+                identityKey: `t${k}`, kind: "vulnerability", targetKey: `image:${o.team}`, reportedBy: ["trivy"], imageId: image[o.team], teamId: teams[o.team],
+                clusterId: o.inCluster ? cluster.id : null, ruleId: `CVE-t${k}`, title: `t${k}`, severity: o.severity, status: "open",
+                statusChangedAt: when, firstSeenAt: when, lastSeenAt: when, dueAt: new Date(when.getTime() + 3 * DAY),
+              },
+            });
+            ids.push(created.id);
+          } else if (o.op === "status" && target && o.status !== target.status && !(isOpen(o.status) && isOpen(target.status))) {
+            await db.finding.update({ where: { id: target.id }, data: { status: o.status, statusChangedAt: when, fixedAt: o.status === "fixed" ? when : null } });
+          } else if (o.op === "due" && target && isOpen(target.status)) {
+            await db.finding.update({ where: { id: target.id }, data: { dueAt: new Date(when.getTime() + o.inDays * DAY) } });
+          } else if (o.op === "severity" && target) {
+            await db.finding.update({ where: { id: target.id }, data: { severity: o.severity } });
+          } else if (o.op === "team" && target) {
+            await db.finding.update({ where: { id: target.id }, data: { teamId: target.teamId === teams.a ? teams.b : teams.a } });
+          } else if (o.op === "place") {
+            await db.workloadImage.createMany({ data: [{ workloadId: workload.id, imageId: image[o.image], firstSeenAt: when }], skipDuplicates: true });
+          } else if (o.op === "sla") {
+            // A team's new SLA days: its open findings' due dates move (breached and at-risk follow).
+            for (const severity of ["critical", "high", "medium", "low"] as const) {
+              await db.teamSlaPolicy.upsert({ where: { teamId_severity: { teamId: teams[o.team], severity } }, create: { teamId: teams[o.team], severity, days: o.days }, update: { days: o.days } });
+            }
+            await db.$transaction(async (tx) => recomputeDueDates(tx, await loadSlaSettings(tx), teams[o.team]));
+          } else if (o.op === "unplace") {
+            await db.workloadImage.deleteMany({ where: { workloadId: workload.id, imageId: image[o.image] } });
+          }
+        }
+        // Every open episode carries its finding's due date, however it was set.
+        expect(await db.$queryRaw`SELECT f.id FROM "Finding" f JOIN "FindingEpisode" e ON e."findingId" = f.id AND e."closedAt" IS NULL WHERE e."dueAt" IS DISTINCT FROM f."dueAt"`).toEqual([]);
+        const kept = await rollupsFromToday();
+        await rebuildRollups("all", NOW);
+        expect(kept).toEqual(await rollupsFromToday());
+      }),
+      { numRuns: 30, endOnFailure: true },
+    );
+  }, 300_000);
 });
