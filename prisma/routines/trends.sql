@@ -2,6 +2,16 @@
 -- this file changes; it back-fills episodes and periods when they are empty, and rebuilds the
 -- daily rollups.
 
+-- ---------------------------------------------------------------- today's rollups: what a change adds
+-- An episode as it counts for the rollups: with its finding's team, cluster, image, severity and
+-- kind, whether it is the finding's first, when the next one opened; `sign` -1 takes it away.
+-- With a period, it counts for that cluster only (an image placed in or gone from a cluster).
+DROP TYPE IF EXISTS rollup_episode CASCADE;
+CREATE TYPE rollup_episode AS (
+  sign int, team text, own_cluster text, image_id text, severity "Severity", kind "FindingKind", fs timestamp,
+  oa timestamp, ca timestamp, cas "FindingStatus", reopened boolean, due timestamp, next_open timestamp, first boolean,
+  period_cluster text, period_from timestamp, period_to timestamp);
+
 -- ---------------------------------------------------------------- finding episodes
 -- One row per stretch of a finding being open. Statement-level, like the read model: a closing
 -- status ends the open episode (with the status and the due date it had), a reopening starts a new
@@ -10,6 +20,7 @@
 CREATE OR REPLACE FUNCTION finding_episodes_apply() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
   moved jsonb;
+  eps rollup_episode[];
 BEGIN
   IF current_setting('portcullis.read_model', true) = 'unchanged' THEN
     RETURN NULL;
@@ -21,6 +32,16 @@ BEGIN
       CASE WHEN n.status IN ('open', 'in_progress') THEN NULL ELSE n.status END,
       false, n."dueAt"
     FROM new_rows n ORDER BY n.id;
+    -- Today's rollups: each new finding's episode is its first (alike ones counted together).
+    SELECT array_agg(ROW(g.n, g.team, g."clusterId", g."imageId", g.severity, g.kind, g."firstSeenAt", g."firstSeenAt", g.ca, g.cas, false, g."dueAt",
+      NULL, true, NULL, NULL, NULL)::rollup_episode)
+    INTO eps
+    FROM (
+      SELECT count(*)::int AS n, COALESCE(n."teamId", '') AS team, n."clusterId", n."imageId", n.severity, n.kind, n."firstSeenAt", n."dueAt",
+        CASE WHEN n.status IN ('open', 'in_progress') THEN NULL ELSE GREATEST(n."firstSeenAt", COALESCE(n."fixedAt", n."statusChangedAt")) END AS ca,
+        CASE WHEN n.status IN ('open', 'in_progress') THEN NULL ELSE n.status END AS cas
+      FROM new_rows n GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10) g;
+    PERFORM posture_today_apply(eps);
     RETURN NULL;
   END IF;
   -- A finding that changed team, severity or place (a rescan's new severity, an ownership rule):
@@ -44,16 +65,21 @@ BEGIN
   -- Old and new rows are paired by grouping, never by joining the two transition tables (the
   -- planner knows nothing of their size, and a nested loop over a bulk update of 10,000 rows took
   -- a minute); only the findings whose openness or due date changed reach the episodes' index.
+  -- Each change of an episode also says what it takes from and adds to today's rollups (the
+  -- episode before and after), with the finding's groups as they are now.
   WITH sides AS (
-    SELECT id, true AS before_change, status IN ('open', 'in_progress') AS open, status, "dueAt", "statusChangedAt", "fixedAt" FROM old_rows
+    SELECT id, true AS before_change, status IN ('open', 'in_progress') AS open, status, "dueAt", "statusChangedAt", "fixedAt",
+      NULL::text AS team, NULL::text AS cluster, NULL::text AS image, NULL::"Severity" AS severity, NULL::"FindingKind" AS kind, NULL::timestamp AS fs FROM old_rows
     UNION ALL
-    SELECT id, false, status IN ('open', 'in_progress'), status, "dueAt", "statusChangedAt", "fixedAt" FROM new_rows),
+    SELECT id, false, status IN ('open', 'in_progress'), status, "dueAt", "statusChangedAt", "fixedAt",
+      COALESCE("teamId", ''), "clusterId", "imageId", severity, kind, "firstSeenAt" FROM new_rows),
   pairs AS MATERIALIZED (
     SELECT id, bool_or(open) FILTER (WHERE before_change) AS was_open, bool_or(open) FILTER (WHERE NOT before_change) AS is_open,
       (array_agg(status) FILTER (WHERE NOT before_change))[1] AS status, (array_agg(status) FILTER (WHERE before_change))[1] AS old_status,
       (array_agg("dueAt") FILTER (WHERE before_change))[1] AS old_due,
       (array_agg("dueAt") FILTER (WHERE NOT before_change))[1] AS new_due, (array_agg("statusChangedAt") FILTER (WHERE NOT before_change))[1] AS changed_at,
-      (array_agg("fixedAt") FILTER (WHERE NOT before_change))[1] AS fixed_at
+      (array_agg("fixedAt") FILTER (WHERE NOT before_change))[1] AS fixed_at,
+      max(team) AS team, max(cluster) AS cluster, max(image) AS image, max(severity) AS severity, max(kind) AS kind, max(fs) AS fs
     FROM sides GROUP BY id
     HAVING bool_or(open) FILTER (WHERE before_change) IS DISTINCT FROM bool_or(open) FILTER (WHERE NOT before_change)
       OR (bool_and(open) AND (array_agg("dueAt") FILTER (WHERE before_change))[1] IS DISTINCT FROM (array_agg("dueAt") FILTER (WHERE NOT before_change))[1])),
@@ -62,16 +88,41 @@ BEGIN
     SET "closedAt" = GREATEST(e."openedAt", CASE WHEN p.status = 'fixed' THEN COALESCE(p.fixed_at, p.changed_at) ELSE p.changed_at END),
         "closedAs" = p.status, "dueAt" = p.old_due
     FROM pairs p WHERE e."findingId" = p.id AND e."closedAt" IS NULL AND p.was_open AND NOT p.is_open
-    RETURNING 1),
+    RETURNING e."openedAt", e."closedAt", e."closedAs", e.reopened, e."dueAt", p.team, p.cluster, p.image, p.severity, p.kind, p.fs),
   due AS (
     UPDATE "FindingEpisode" e SET "dueAt" = p.new_due
     FROM pairs p WHERE e."findingId" = p.id AND e."closedAt" IS NULL AND p.was_open AND p.is_open
-    RETURNING 1)
-  INSERT INTO "FindingEpisode" ("findingId", "openedAt", reopened, "dueAt")
-  SELECT p.id, p.changed_at, p.old_status = 'fixed', p.new_due
-  FROM pairs p
-  WHERE NOT p.was_open AND p.is_open
-  ORDER BY p.id;
+    RETURNING e."openedAt", e.reopened, p.old_due, p.new_due, p.team, p.cluster, p.image, p.severity, p.kind, p.fs),
+  opened AS (
+    INSERT INTO "FindingEpisode" ("findingId", "openedAt", reopened, "dueAt")
+    SELECT p.id, p.changed_at, p.old_status = 'fixed', p.new_due
+    FROM pairs p
+    WHERE NOT p.was_open AND p.is_open
+    ORDER BY p.id
+    RETURNING 1),
+  -- The episode a reopening follows: its accepted stretch ends, and its fix is no longer the final one.
+  previous AS (
+    SELECT q.*, p.changed_at AS next_open, p.team, p.cluster, p.image, p.severity, p.kind, p.fs
+    FROM pairs p
+    CROSS JOIN LATERAL (
+      SELECT x."openedAt", x."closedAt", x."closedAs", x.reopened, x."dueAt" FROM "FindingEpisode" x
+      WHERE x."findingId" = p.id ORDER BY x."openedAt" DESC, x.id DESC LIMIT 1) q
+    WHERE NOT p.was_open AND p.is_open),
+  changes AS (
+    SELECT -1 AS sign, "openedAt" AS oa, NULL::timestamp AS ca, NULL::"FindingStatus" AS cas, reopened, "dueAt" AS due, NULL::timestamp AS next_open, team, cluster, image, severity, kind, fs FROM closed
+    UNION ALL SELECT 1, "openedAt", "closedAt", "closedAs", reopened, "dueAt", NULL, team, cluster, image, severity, kind, fs FROM closed
+    UNION ALL SELECT -1, "openedAt", NULL, NULL, reopened, old_due, NULL, team, cluster, image, severity, kind, fs FROM due
+    UNION ALL SELECT 1, "openedAt", NULL, NULL, reopened, new_due, NULL, team, cluster, image, severity, kind, fs FROM due
+    UNION ALL SELECT 1, p.changed_at, NULL, NULL, p.old_status = 'fixed', p.new_due, NULL, team, cluster, image, severity, kind, fs FROM pairs p WHERE NOT p.was_open AND p.is_open
+    UNION ALL SELECT -1, "openedAt", "closedAt", "closedAs", reopened, "dueAt", NULL, team, cluster, image, severity, kind, fs FROM previous
+    UNION ALL SELECT 1, "openedAt", "closedAt", "closedAs", reopened, "dueAt", next_open, team, cluster, image, severity, kind, fs FROM previous)
+  SELECT array_agg(ROW(c.sign, c.team, c.cluster, c.image, c.severity, c.kind, c.fs, c.oa, c.ca, c.cas, c.reopened, c.due, c.next_open,
+    -- "first" only counts a finding as new on the day it opened: each episode here is taken away
+    -- and added back with the same opening (its "new" cancels out), or is a reopening, never new
+    false, NULL, NULL, NULL)::rollup_episode)
+  INTO eps
+  FROM changes c;
+  PERFORM posture_today_apply(eps);
   RETURN NULL;
 END
 $fn$;
@@ -289,15 +340,6 @@ $fn$;
 -- Each transaction that opens, closes or moves a finding adds what it changed to today's (and
 -- tomorrow's) rows, so the report is current the moment a scan or a triage commits; the job's
 -- rebuilds only repair (a reopened fix's duration, a changed past) and start each new day.
--- An episode as it counts for the rollups: with its finding's team, cluster, image, severity and
--- kind, whether it is the finding's first, when the next one opened; `sign` -1 takes it away.
--- With a period, it counts for that cluster only (an image placed in or gone from a cluster).
-DROP TYPE IF EXISTS rollup_episode CASCADE;
-CREATE TYPE rollup_episode AS (
-  sign int, team text, own_cluster text, image_id text, severity "Severity", kind "FindingKind", fs timestamp,
-  oa timestamp, ca timestamp, cas "FindingStatus", reopened boolean, due timestamp, next_open timestamp, first boolean,
-  period_cluster text, period_from timestamp, period_to timestamp);
-
 -- What one piece (an episode within a cluster's period) counts on `d0` and the day after: the
 -- same intervals and flows as posture_daily_rebuild, for those two days; 'ttr' is a final fix,
 -- with its days.
@@ -344,21 +386,25 @@ BEGIN
   IF COALESCE(rollups_built_through() >= d0, false) IS FALSE THEN
     RETURN;
   END IF;
-  WITH pieces AS (
-    SELECT e.*, '' AS cl, '-infinity'::timestamp AS pf, 'infinity'::timestamp AS pt FROM unnest(eps) e WHERE e.period_cluster IS NULL
+  -- Episodes alike count alike: a scan's new findings share their times, its fixes their close.
+  WITH e AS MATERIALIZED (
+    SELECT team, own_cluster, image_id, severity, kind, fs, oa, ca, cas, reopened, due, next_open, first, period_cluster, period_from, period_to, sum(sign)::int AS n
+    FROM unnest(eps) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 HAVING sum(sign) <> 0),
+  pieces AS (
+    SELECT e.*, '' AS cl, '-infinity'::timestamp AS pf, 'infinity'::timestamp AS pt FROM e WHERE e.period_cluster IS NULL
     UNION ALL
-    SELECT e.*, e.own_cluster, '-infinity'::timestamp, 'infinity'::timestamp FROM unnest(eps) e WHERE e.period_cluster IS NULL AND e.own_cluster IS NOT NULL
+    SELECT e.*, e.own_cluster, '-infinity'::timestamp, 'infinity'::timestamp FROM e WHERE e.period_cluster IS NULL AND e.own_cluster IS NOT NULL
     UNION ALL
     SELECT e.*, p."clusterId", p."fromAt", COALESCE(p."toAt", 'infinity'::timestamp)
-    FROM unnest(eps) e JOIN "ImageClusterPeriod" p ON p."imageId" = e.image_id WHERE e.period_cluster IS NULL
+    FROM e JOIN "ImageClusterPeriod" p ON p."imageId" = e.image_id WHERE e.period_cluster IS NULL
     UNION ALL
-    SELECT e.*, e.period_cluster, e.period_from, e.period_to FROM unnest(eps) e WHERE e.period_cluster IS NOT NULL),
+    SELECT e.*, e.period_cluster, e.period_from, e.period_to FROM e WHERE e.period_cluster IS NOT NULL),
   counted AS MATERIALIZED (
-    SELECT c.day, t.team, pc.cl, pc.severity, pc.kind, c.series, c.days, sum(pc.sign)::int AS n
+    SELECT c.day, t.team, pc.cl, pc.severity, pc.kind, c.series, c.days, sum(pc.n)::int AS n
     FROM pieces pc,
       LATERAL rollup_piece_counts(pc.oa, pc.ca, pc.cas, pc.reopened, pc.due, pc.next_open, pc.first, pc.fs, pc.pf, pc.pt, d0) c,
       LATERAL (VALUES (pc.team), ('*')) AS t(team)
-    GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(pc.sign) <> 0),
+    GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(pc.n) <> 0),
   durations AS (
     INSERT INTO "FixDurationDaily" (day, "teamId", "clusterId", severity, days, fixes)
     SELECT day, team, cl, severity, days, sum(n) FROM counted WHERE series = 'ttr'
@@ -385,52 +431,9 @@ BEGIN
 END
 $fn$;
 
--- Episodes opened, closed or given a new due date. Only a finding's last episode is ever updated
--- (the open one), so an updated episode has no next one; a new episode after an earlier one also
--- changes that one: its accepted stretch ends, and its fix is no longer the final one.
-CREATE OR REPLACE FUNCTION posture_today_episodes() RETURNS trigger LANGUAGE plpgsql AS $fn$
-DECLARE
-  d0 timestamp := (now() AT TIME ZONE 'UTC')::date;
-  eps rollup_episode[];
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    WITH added AS MATERIALIZED (
-      SELECT n.*, p.id AS prev_id, p."openedAt" AS prev_oa, p."closedAt" AS prev_ca, p."closedAs" AS prev_cas, p.reopened AS prev_reopened, p."dueAt" AS prev_due
-      FROM new_rows n
-      LEFT JOIN LATERAL (
-        SELECT * FROM "FindingEpisode" p WHERE p."findingId" = n."findingId" AND p."openedAt" <= n."openedAt" AND p.id < n.id
-        ORDER BY p."openedAt" DESC, p.id DESC LIMIT 1) p ON true),
-    changed AS (
-      SELECT 1 AS sign, "findingId", "openedAt", "closedAt", "closedAs", reopened, "dueAt", NULL::timestamp AS next_open, prev_id IS NULL AS first FROM added
-      UNION ALL
-      SELECT s.sign, a."findingId", a.prev_oa, a.prev_ca, a.prev_cas, a.prev_reopened, a.prev_due, s.next_open,
-        a.prev_oa >= d0 AND NOT EXISTS (SELECT 1 FROM "FindingEpisode" x WHERE x."findingId" = a."findingId" AND x.id < a.prev_id)
-      FROM added a CROSS JOIN LATERAL (VALUES (-1, NULL::timestamp), (1, a."openedAt")) AS s(sign, next_open)
-      WHERE a.prev_id IS NOT NULL)
-    SELECT array_agg(ROW(c.sign, COALESCE(f."teamId", ''), f."clusterId", f."imageId", f.severity, f.kind, f."firstSeenAt",
-      c."openedAt", c."closedAt", c."closedAs", c.reopened, c."dueAt", c.next_open, c.first, NULL, NULL, NULL)::rollup_episode)
-    INTO eps
-    FROM changed c JOIN "Finding" f ON f.id = c."findingId";
-  ELSE
-    SELECT array_agg(ROW(c.sign, COALESCE(f."teamId", ''), f."clusterId", f."imageId", f.severity, f.kind, f."firstSeenAt",
-      c."openedAt", c."closedAt", c."closedAs", c.reopened, c."dueAt", NULL,
-      -- whether it is the first episode matters only to today's "new"
-      c."openedAt" >= d0 AND NOT EXISTS (SELECT 1 FROM "FindingEpisode" x WHERE x."findingId" = c."findingId" AND x.id < c.id),
-      NULL, NULL, NULL)::rollup_episode)
-    INTO eps
-    FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows) c JOIN "Finding" f ON f.id = c."findingId";
-  END IF;
-  PERFORM posture_today_apply(eps);
-  RETURN NULL;
-END
-$fn$;
-
 DROP TRIGGER IF EXISTS posture_today_episodes_insert ON "FindingEpisode";
-CREATE TRIGGER posture_today_episodes_insert AFTER INSERT ON "FindingEpisode" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION posture_today_episodes();
 DROP TRIGGER IF EXISTS posture_today_episodes_update ON "FindingEpisode";
-CREATE TRIGGER posture_today_episodes_update AFTER UPDATE ON "FindingEpisode" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION posture_today_episodes();
+DROP FUNCTION IF EXISTS posture_today_episodes();
 
 -- All episodes of some findings, with their groups as `moved` gives them (sign, finding id, team,
 -- cluster, image, severity, kind) and, optionally, within one cluster's period.
