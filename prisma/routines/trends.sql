@@ -127,6 +127,17 @@ BEGIN
 END
 $fn$;
 
+-- A finding's episodes go with it (the table has no foreign key to cascade).
+CREATE OR REPLACE FUNCTION finding_episodes_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM "FindingEpisode" WHERE "findingId" IN (SELECT id FROM old_rows);
+  RETURN NULL;
+END
+$fn$;
+
+DROP TRIGGER IF EXISTS finding_episodes_delete ON "Finding";
+CREATE TRIGGER finding_episodes_delete AFTER DELETE ON "Finding" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION finding_episodes_delete();
 DROP TRIGGER IF EXISTS finding_episodes_insert ON "Finding";
 CREATE TRIGGER finding_episodes_insert AFTER INSERT ON "Finding" REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION finding_episodes_apply();
@@ -484,6 +495,8 @@ CREATE TRIGGER posture_today_periods_update AFTER UPDATE ON "ImageClusterPeriod"
 DO $do$
 BEGIN
   PERFORM set_config('portcullis.rollups_today', 'off', true);
+  -- Episodes of findings deleted while the table had no trigger to take them along.
+  DELETE FROM "FindingEpisode" e WHERE NOT EXISTS (SELECT 1 FROM "Finding" f WHERE f.id = e."findingId");
   IF NOT EXISTS (SELECT 1 FROM "FindingEpisode") THEN
     INSERT INTO "FindingEpisode" ("findingId", "openedAt", "closedAt", "closedAs", reopened, "dueAt")
     SELECT * FROM finding_episodes_from_events() ORDER BY 1, 2;

@@ -119,6 +119,15 @@ describe("a hand-built history", () => {
     expect(mine.scopeLabel).toBe("your teams");
     await expect(report(manager, { scope: `team:${teams.b}`, period: "30" })).rejects.toThrow(/not found/);
   });
+
+  it("takes a deleted image's findings out of the history, episodes and all", async () => {
+    const episodes = () => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "FindingEpisode"`.then(([r]) => r.n);
+    expect(await episodes()).toBe(9);
+    await db.image.delete({ where: { id: image.b } });
+    expect(await episodes()).toBe(8);
+    await rebuildRollups("all", NOW);
+    expect((await report(lead, { scope: "org", period: "30" })).current).toMatchObject({ open: 2, critical: 0, new: 4 });
+  });
 });
 
 // ---------------------------------------------------------------- property: rollups = an independent count

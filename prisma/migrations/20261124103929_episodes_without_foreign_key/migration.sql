@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "FindingEpisode" DROP CONSTRAINT "FindingEpisode_findingId_fkey";
