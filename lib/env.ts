@@ -1,5 +1,6 @@
 // The environment, parsed once. Nothing else reads process.env for configuration.
 import { z } from "zod";
+import { DEFAULT_BLOCKED_NETWORKS, parseNetworks } from "@/lib/notify/networks";
 
 const mib = 1024 * 1024;
 
@@ -28,6 +29,16 @@ const envSchema = z.object({
   INGEST_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(120),
   RUNTIME_EVENT_REQUESTS_PER_MIN: z.coerce.number().int().min(1).default(600_000),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  WEBHOOK_BLOCKED_NETWORKS: z
+    .string()
+    .default(DEFAULT_BLOCKED_NETWORKS)
+    .superRefine((text, ctx) => {
+      try {
+        parseNetworks(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -58,6 +69,8 @@ export type Env = {
   /** How many reverse proxies in front append to X-Forwarded-For (see lib/api/client-ip.ts). */
   trustedProxyHops: number;
   session: { idleMs: number; maxMs: number };
+  /** Networks webhooks may not reach (comma-separated CIDR; see lib/notify/destination.ts). */
+  notify: { blockedNetworks: string };
   limits: { signInFailuresPer15Min: number; signInAttemptsPerIpPerMin: number; ingestRequestsPerMin: number; runtimeEventRequestsPerMin: number };
   /** Single sign-on is on when issuer, client id and secret are all set. */
   oidc: OidcEnv | null;
@@ -97,6 +110,7 @@ export function env(): Env {
     production: process.env.NODE_ENV === "production",
     trustedProxyHops: parsed.data.TRUSTED_PROXY_HOPS,
     session: { idleMs: parsed.data.SESSION_IDLE_MINUTES * 60_000, maxMs: parsed.data.SESSION_MAX_HOURS * 3_600_000 },
+    notify: { blockedNetworks: parsed.data.WEBHOOK_BLOCKED_NETWORKS },
     limits: {
       signInFailuresPer15Min: parsed.data.SIGN_IN_FAILURES_PER_15_MIN,
       signInAttemptsPerIpPerMin: parsed.data.SIGN_IN_ATTEMPTS_PER_IP_PER_MIN,

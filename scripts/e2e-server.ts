@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     // Every browser test signs in from 127.0.0.1; the per-address limit has its own integration test.
     SIGN_IN_ATTEMPTS_PER_IP_PER_MIN: "10000",
     INGEST_REQUESTS_PER_MIN: "100",
+    // The webhook journey's receiver listens on the loopback, which webhooks may not reach by default.
+    WEBHOOK_BLOCKED_NETWORKS: "169.254.0.0/16, fe80::/10",
   };
   buildIfNeeded(root, env);
   const server = startNextServer(root, { port, host: "127.0.0.1", env });

@@ -3,6 +3,7 @@
 // one replica at a time; a failure is retried with exponential backoff, up to MAX_ATTEMPTS.
 import { db } from "@/lib/db";
 import type { EventBody } from "@/lib/notify/events";
+import { postJson } from "@/lib/notify/destination";
 import { signature, webhookSecret } from "@/lib/notify/secret";
 
 export const MAX_ATTEMPTS = 6;
@@ -47,9 +48,9 @@ async function send(claimed: Claimed, now: Date): Promise<{ ok: boolean; status:
     "x-portcullis-signature": signature(await webhookSecret(claimed.webhookId, claimed.secretSalt), timestamp, text),
   };
   try {
-    const response = await fetch(claimed.url, { method: "POST", headers, body: text, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
-    await response.body?.cancel();
-    return { ok: response.status >= 200 && response.status < 300, status: response.status, error: response.ok ? null : `HTTP ${response.status}` };
+    const status = await postJson(claimed.url, headers, text, TIMEOUT_MS);
+    const ok = status >= 200 && status < 300;
+    return { ok, status, error: ok ? null : `HTTP ${status}` };
   } catch (error) {
     return { ok: false, status: null, error: String((error as Error).message ?? error).slice(0, 300) };
   }

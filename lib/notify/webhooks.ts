@@ -7,6 +7,7 @@ import { auditActor, authorize, type Actor } from "@/lib/authz/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { refusedDestination } from "@/lib/notify/destination";
 import { WEBHOOK_EVENTS } from "@/lib/notify/events";
 import { webhookSecret } from "@/lib/notify/secret";
 
@@ -16,7 +17,11 @@ const webhookInput = z.object({
     .string()
     .trim()
     .max(2000)
-    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "url must be an http:// or https:// address"),
+    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "url must be an http:// or https:// address")
+    .superRefine((u, ctx) => {
+      const refused = URL.canParse(u) ? refusedDestination(new URL(u)) : null;
+      if (refused) ctx.addIssue({ code: "custom", message: refused });
+    }),
   format: z.enum(["generic", "slack"], { message: "format is generic or slack" }),
   team: z.preprocess(blankAsUndefined, teamNameField.optional()),
   events: z.array(z.enum(WEBHOOK_EVENTS, { message: `events are ${WEBHOOK_EVENTS.join(", ")}` })).min(1, "choose at least one event"),

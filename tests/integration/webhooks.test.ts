@@ -164,6 +164,21 @@ describe("webhooks", () => {
     expect(to("/storefront")).toHaveLength(0);
   });
 
+  it("refuses a URL into a blocked network when it is saved, and a delivery there fails with the reason, sending nothing", async () => {
+    await expect(createWebhook(CLI_ACTOR, { name: "metadata", url: "http://169.254.169.254/latest/meta-data/", format: "generic", events: ["gate.failed"] })).rejects.toThrow(
+      /169\.254\.169\.254 is in a network webhooks may not reach \(WEBHOOK_BLOCKED_NETWORKS\)/,
+    );
+    // A saved webhook whose URL points there later (here written past the check) fails its delivery, with the reason in the log.
+    const hook = await db.webhook.create({ data: { name: "later", url: "http://169.254.169.254/x", format: "generic", events: ["gate.failed"], secretSalt: "s" } });
+    await db.webhookDelivery.create({ data: { webhookId: hook.id, event: "gate.failed", eventKey: "k", body: { id: "k", event: "gate.failed", occurredAt: new Date().toISOString(), teamId: null, text: "t", url: "http://x/", data: {} } } });
+    await deliverDue(at(1000));
+    expect(await db.webhookDelivery.findFirst({ where: { webhookId: hook.id }, select: { status: true, lastError: true, lastStatusCode: true } })).toMatchObject({
+      status: "pending",
+      lastStatusCode: null,
+      lastError: expect.stringMatching(/in a network webhooks may not reach/),
+    });
+  });
+
   it("reports findings that passed their due date since the last run, once", async () => {
     const t0 = new Date();
     await ingestCritical();
