@@ -248,12 +248,25 @@ async function triageActions(): Promise<boolean> {
     bulk.push(performance.now() - started);
     changed = result.changed;
   }
+  // Closing and reopening 10,000 findings changes their episodes, and today's rollups with them.
+  const closing: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const started = performance.now();
+    await triage(lead, { ids }, i % 2 === 0 ? { type: "status", status: "false_positive", justification: "component_not_present" } : { type: "status", status: "open" });
+    closing.push(performance.now() - started);
+  }
+  // The hourly job's rebuild from yesterday on (transactions wait for it: they share its lock).
+  const { rebuildRollups } = await import("../lib/reports/rollups");
+  const rebuild: number[] = [];
+  for (let i = 0; i < 3; i++) rebuild.push((await rebuildRollups("recent")).ms);
   await disconnectDb();
   console.log(`\n4. triage through the domain\n`);
   printTable([
     ["action", "runs", "min ms", "p50 ms", "p95 / max ms"],
     ["one status change (engineer)", String(single.length), fmt(Math.min(...single)), fmt(quantile(single, 0.5)), fmt(quantile(single, 0.95))],
     [`bulk assign of ${ids.length.toLocaleString("en")} findings (lead, ${changed.toLocaleString("en")} changed)`, String(bulk.length), fmt(Math.min(...bulk)), fmt(quantile(bulk, 0.5)), fmt(Math.max(...bulk))],
+    [`bulk false positive / reopen of the same (episodes and today's rollups)`, String(closing.length), fmt(Math.min(...closing)), fmt(quantile(closing, 0.5)), fmt(Math.max(...closing))],
+    ["the hourly rollup rebuild (yesterday, today, tomorrow)", String(rebuild.length), fmt(Math.min(...rebuild)), fmt(quantile(rebuild, 0.5)), fmt(Math.max(...rebuild))],
   ]);
   console.log(`bulk / single p50 ratio: ${(quantile(bulk, 0.5) / quantile(single, 0.5)).toFixed(0)}×`);
   return quantile(single, 0.95) < 100 && Math.max(...bulk) < 3000 && ids.length === 10_000;
