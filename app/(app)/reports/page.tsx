@@ -145,7 +145,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
             </div>
           ))}
         </dl>
-        <p className="mt-3 text-xs text-slate-500">Daily figures come from rollups rebuilt every 10 minutes (today) and every night (all history).</p>
+        <p className="mt-3 text-xs text-slate-500">
+          {"Daily figures come from rollups: today's change with each scan and triage as it commits; they are rebuilt from yesterday on every hour, and in full every night."}
+        </p>
       </Panel>
     </div>
   );
