@@ -78,7 +78,7 @@ test("two replicas on one database: one migration, shared sessions, exact counts
     databaseUrl,
     `SELECT name, "dueAt", count(*)::int AS runs, array_agg("ranBy") AS by FROM "JobRun" GROUP BY 1, 2 ORDER BY 1, 2`,
   );
-  // The per-minute jobs ran; the others (every 5 or 10 minutes, hourly at :17, nightly) may have had
+  // The per-minute jobs ran; the others (every 5 minutes, hourly at :05 and :17, nightly) may have had
   // a slot too, depending on the wall clock the test runs at, but nothing outside the schedule did.
   const names = [...new Set(slots.map((s) => s.name))].sort();
   const perMinute = ["exceptions.expire", "maintenance.purge-expired", "notify.deliver", "posture.retire-images"];
