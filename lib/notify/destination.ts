@@ -45,12 +45,12 @@ export function postJson(url: string, headers: Record<string, string>, body: str
   if (refused) return Promise.reject(new Error(refused));
   const client = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.request(target, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, lookup: guardedLookup(), timeout: timeoutMs }, (response) => {
+    // The whole exchange, not only a silent socket, has timeoutMs: a receiver that trickles is cut off too.
+    const request = client.request(target, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, lookup: guardedLookup(), signal: AbortSignal.timeout(timeoutMs) }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     });
-    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
-    request.on("error", reject);
+    request.on("error", (error) => reject(error.name === "AbortError" ? new Error(`no answer within ${timeoutMs / 1000} s`) : error));
     request.end(body);
   });
 }

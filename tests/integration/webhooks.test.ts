@@ -13,6 +13,7 @@ import { decideException } from "@/lib/exceptions/decide";
 import { requestException } from "@/lib/exceptions/request";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { deliverDue, MAX_ATTEMPTS } from "@/lib/notify/deliver";
+import { postJson } from "@/lib/notify/destination";
 import { notify } from "@/lib/notify/outbox";
 import { notifyExpiringExceptions, notifySlaBreaches } from "@/lib/notify/scheduled";
 import { createWebhook } from "@/lib/notify/webhooks";
@@ -177,6 +178,19 @@ describe("webhooks", () => {
       lastStatusCode: null,
       lastError: expect.stringMatching(/in a network webhooks may not reach/),
     });
+  });
+
+  it("gives up on a receiver that does not answer in time (the whole exchange is timed, not only a silent socket)", async () => {
+    const silent = createServer((request) => request.resume());
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const started = Date.now();
+      await expect(postJson(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, {}, "{}", 300)).rejects.toThrow(/no answer within 0\.3 s/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it("reports findings that passed their due date since the last run, once", async () => {
