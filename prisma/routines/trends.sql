@@ -210,56 +210,79 @@ CREATE OR REPLACE FUNCTION rollups_built_through() RETURNS date LANGUAGE sql STA
   SELECT (value #>> '{}')::date FROM "Setting" WHERE key = 'rollups.builtThrough'
 $fn$;
 
--- Rebuilds "PostureDaily" and "FixDurationDaily" for the days from `from_day` (NULL: all history)
--- to tomorrow, whose stock is what today's turns into at midnight (an incremental run starts from
--- the stored day before `from_day`; the nightly run rebuilds everything, so a due date moved after
--- the fact cannot leave a drift). Each episode becomes intervals (open; past due; older than 30, 60, 90 days; and the
--- risk-accepted stretch after it), clipped to the periods its image ran in a cluster for the
--- cluster rows. An interval adds 1 on the day it starts and takes 1 away on the day it ends, so
--- what is open at the end of a day is the running sum.
+-- Rebuilds "PostureDaily" and "FixDurationDaily" from `from_day` (NULL: all history) to
+-- tomorrow, whose stock is what today's turns into at midnight; an incremental run starts from the
+-- stored day before `from_day`, and the nightly run rebuilds everything, so a due date moved after
+-- the fact cannot leave a drift. Each episode becomes intervals (open; past due; due within 7 days;
+-- older than 30, 60, 90 days; and the risk-accepted stretch after it), clipped to the periods its
+-- image ran in a cluster for the cluster rows. An interval adds 1 on the day it starts and takes 1
+-- away on the day it ends, so what is open at the end of a day is the running sum.
 -- Flows (new, reopened, fixed, …) count on the day they happened. Time to remediate counts final
 -- fixes only (a fix followed by a reopening is not one): an old fix whose finding reopens leaves
 -- the histogram at the next full (nightly) run.
 CREATE OR REPLACE FUNCTION posture_daily_rebuild(from_day date) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   today date := (now() AT TIME ZONE 'UTC')::date;
-  -- tomorrow's stock too, so that at midnight the transactions find the day's rows to add to
-  last_day date := today + 1;
-  whole boolean;
-  first_day date;
+  built date := rollups_built_through();
 BEGIN
-  -- Transactions that change findings add to today's rows under this lock, shared: a rebuild waits
-  -- for those in flight, and they wait for it, so no change is counted twice or missed.
+  -- One rebuild at a time.
+  PERFORM pg_advisory_xact_lock(hashtext('posture_daily_rebuild_run'));
+  IF from_day IS NULL OR built IS NULL THEN
+    -- All history before today, while transactions go on adding to today's rows (they touch no other).
+    PERFORM posture_daily_build(NULL, today - 1);
+    from_day := today;
+  ELSE
+    -- After a stop of more than a day, from the last day the rows were kept for.
+    from_day := LEAST(from_day, built);
+  END IF;
+  -- Transactions that change findings add to today's rows under this lock, shared: the rebuild of
+  -- the days they touch waits for those in flight, and they wait for it, so no change is counted
+  -- twice or missed. Tomorrow's stock too, so that at midnight they find the new day's rows.
   PERFORM pg_advisory_xact_lock(hashtext('posture_daily_rebuild'));
-  -- All history when asked or never built; else from from_day, or after a stop of more than a
-  -- day from the last day the rows were kept for.
-  whole := from_day IS NULL OR rollups_built_through() IS NULL;
-  first_day := CASE WHEN whole THEN (SELECT min("openedAt")::date FROM "FindingEpisode") ELSE LEAST(from_day, rollups_built_through()) END;
-  INSERT INTO "Setting" (key, value, "updatedAt") VALUES ('rollups.builtThrough', to_jsonb(last_day::text), now())
+  PERFORM posture_daily_build(from_day, today + 1);
+  INSERT INTO "Setting" (key, value, "updatedAt") VALUES ('rollups.builtThrough', to_jsonb((today + 1)::text), now())
   ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "updatedAt" = now();
-  IF first_day IS NULL THEN
-    DELETE FROM "PostureDaily";
-    DELETE FROM "FixDurationDaily";
+END
+$fn$;
+
+-- Rebuilds the days from from_day (NULL: from the first episode, everything before it removed) to
+-- last_day, starting from the stored stock of the day before.
+CREATE OR REPLACE FUNCTION posture_daily_build(from_day date, last_day date) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  today date := (now() AT TIME ZONE 'UTC')::date;
+  whole boolean := from_day IS NULL;
+  first_day date := COALESCE(from_day, (SELECT min("openedAt")::date FROM "FindingEpisode"));
+BEGIN
+  DELETE FROM "PostureDaily" WHERE day <= last_day AND (whole OR day >= first_day);
+  DELETE FROM "FixDurationDaily" WHERE day <= last_day AND (whole OR day >= first_day);
+  IF first_day IS NULL OR first_day > last_day THEN
     RETURN;
   END IF;
-  DELETE FROM "PostureDaily" WHERE whole OR day >= first_day;
-  DELETE FROM "FixDurationDaily" WHERE whole OR day >= first_day;
 
+  -- DROP first: a rebuild of all history runs this twice in one transaction.
+  DROP TABLE IF EXISTS rollup_piece, rollup_delta;
   CREATE TEMP TABLE rollup_piece ON COMMIT DROP AS
-  WITH all_ep AS (
+  -- An incremental run needs only the findings whose counts can change on a day it rebuilds: an
+  -- episode with a boundary (opened, closed, due or due within 7 days, 30/60/90 days old) in its
+  -- days or after (closings), or an image that started or stopped running somewhere since.
+  WITH candidates AS (
+    SELECT e."findingId" AS id FROM "FindingEpisode" e JOIN "Finding" f ON f.id = e."findingId"
+    WHERE NOT whole AND (e."openedAt" >= first_day OR e."closedAt" >= first_day
+      OR (e."closedAt" IS NULL AND (
+        (e."dueAt" >= first_day AND e."dueAt" < last_day + 8)
+        OR (f."firstSeenAt" + interval '30 days' >= first_day AND f."firstSeenAt" + interval '30 days' < last_day + 1)
+        OR (f."firstSeenAt" + interval '60 days' >= first_day AND f."firstSeenAt" + interval '60 days' < last_day + 1)
+        OR (f."firstSeenAt" + interval '90 days' >= first_day AND f."firstSeenAt" + interval '90 days' < last_day + 1))))
+    UNION
+    SELECT f.id FROM "Finding" f
+    WHERE NOT whole AND f."imageId" IN (SELECT "imageId" FROM "ImageClusterPeriod" WHERE "fromAt" >= first_day OR "toAt" >= first_day)),
+  ep AS (
     SELECT e."openedAt" AS oa, e."closedAt" AS ca, e."closedAs" AS cas, e.reopened, e."dueAt" AS due,
       lead(e."openedAt") OVER (PARTITION BY e."findingId" ORDER BY e."openedAt", e.id) AS next_open,
       row_number() OVER (PARTITION BY e."findingId" ORDER BY e."openedAt", e.id) = 1 AS first,
       COALESCE(f."teamId", '') AS team, f."clusterId" AS own_cluster, f."imageId", f.severity, f.kind, f."firstSeenAt" AS fs
-    FROM "FindingEpisode" e JOIN "Finding" f ON f.id = e."findingId"),
-  -- An incremental run needs only what can change a day from first_day on: an episode with a
-  -- boundary (opened, closed, due, 30/60/90 days old, accepted until) on or after it, or of an
-  -- image that started or stopped running somewhere since.
-  ep AS (
-    SELECT * FROM all_ep
-    WHERE whole OR oa >= first_day OR ca >= first_day OR next_open >= first_day
-      OR (ca IS NULL AND (due >= first_day OR fs + interval '90 days' >= first_day))
-      OR "imageId" IN (SELECT "imageId" FROM "ImageClusterPeriod" WHERE "fromAt" >= first_day OR "toAt" >= first_day))
+    FROM "FindingEpisode" e JOIN "Finding" f ON f.id = e."findingId"
+    WHERE whole OR e."findingId" IN (SELECT id FROM candidates))
   SELECT ep.*, '' AS cl, '-infinity'::timestamp AS pf, 'infinity'::timestamp AS pt FROM ep
   UNION ALL
   SELECT ep.*, ep.own_cluster, '-infinity'::timestamp, 'infinity'::timestamp FROM ep WHERE ep.own_cluster IS NOT NULL
@@ -337,12 +360,12 @@ BEGIN
   INSERT INTO "PostureDaily" (day, "teamId", "clusterId", severity, kind, open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew")
   SELECT day, '*', "clusterId", severity, kind, sum(open), sum(accepted), sum(breached), sum("atRisk"), sum(age30), sum(age60), sum(age90), sum(new), sum(reopened), sum(fixed),
     sum("fixedWithDue"), sum("fixedOnTime"), sum("closedOther"), sum("acceptedNew")
-  FROM "PostureDaily" WHERE day >= first_day AND "teamId" <> '*' GROUP BY day, "clusterId", severity, kind;
+  FROM "PostureDaily" WHERE day BETWEEN first_day AND last_day AND "teamId" <> '*' GROUP BY day, "clusterId", severity, kind;
 
   INSERT INTO "FixDurationDaily" (day, "teamId", "clusterId", severity, days, fixes)
   SELECT ca::date, t.team, cl, severity, LEAST(floor(extract(epoch FROM ca - fs) / 86400)::int, 3650), count(*)::int
   FROM rollup_piece, LATERAL (VALUES (team), ('*')) AS t(team)
-  WHERE cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt AND ca::date <= today
+  WHERE cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt AND ca::date BETWEEN first_day AND LEAST(last_day, today)
   GROUP BY 1, 2, 3, 4, 5;
 END
 $fn$;
