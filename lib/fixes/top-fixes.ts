@@ -74,15 +74,19 @@ async function liveGroups(scope: Scope, team: string | undefined): Promise<FixGr
  */
 export async function refreshTopFixes(now = new Date()): Promise<{ fixes: number }> {
   const groups = await liveGroups({ teamIds: null }, undefined);
-  await db.$transaction([
-    db.topFixSnapshot.deleteMany({}),
-    db.topFixSnapshot.createMany({
-      data: groups.map((g, rank) => ({
-        rank, packageName: g.packageName, installedVersion: g.installedVersion, purl: g.purl, fixes: g.fixes.filter(Boolean),
-        critical: g.c, high: g.h, medium: g.m, low: g.l, findings: g.n, vulnerabilities: g.vulns, images: g.images, teams: g.teams, computedAt: now,
-      })),
-    }),
-  ]);
+  // A generous timeout: on a loaded machine the swap has waited more than the default 5 s.
+  await db.$transaction(
+    async (tx) => {
+      await tx.topFixSnapshot.deleteMany({});
+      await tx.topFixSnapshot.createMany({
+        data: groups.map((g, rank) => ({
+          rank, packageName: g.packageName, installedVersion: g.installedVersion, purl: g.purl, fixes: g.fixes.filter(Boolean),
+          critical: g.c, high: g.h, medium: g.m, low: g.l, findings: g.n, vulnerabilities: g.vulns, images: g.images, teams: g.teams, computedAt: now,
+        })),
+      });
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
   return { fixes: groups.length };
 }
 
