@@ -30,5 +30,8 @@ export async function applyRoutines(client: pg.Client): Promise<string[]> {
     }
     applied.push(name);
   }
+  // A routine rebuilds what it maintains (read-model tables, rollups): fresh statistics, so the
+  // pages' plans are right from the first request instead of after autovacuum's next visit.
+  if (applied.length > 0) await client.query("ANALYZE");
   return applied;
 }
