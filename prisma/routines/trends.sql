@@ -317,7 +317,7 @@ BEGIN
     UNION ALL SELECT team, cl, severity, kind, ca::date, 'closedOther', 1 FROM rollup_piece WHERE cas IN ('false_positive', 'not_affected') AND ca >= pf AND ca < pt
     UNION ALL SELECT team, cl, severity, kind, ca::date, 'acceptedNew', 1 FROM rollup_piece WHERE cas = 'risk_accepted' AND ca >= pf AND ca < pt)
   SELECT team, cl, severity, kind, day, series, sum(d)::int AS d FROM (SELECT team, cl, severity, kind, day, series, d FROM steps UNION ALL SELECT team, cl, severity, kind, day, series, d FROM flows) x
-  WHERE day <= last_day
+  WHERE day BETWEEN first_day AND last_day
   GROUP BY 1, 2, 3, 4, 5, 6;
 
   -- Each group's stock on the day before first_day (the stored rows; zero for a full rebuild), then day by day.
