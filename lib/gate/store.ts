@@ -55,7 +55,8 @@ export async function policyFor(named: string | undefined, teamId: string | null
 
 export async function listPolicies(actor: Actor) {
   authorize(actor, "policy:manage");
-  await ensureDefault();
+  // A view writes nothing: the default policy is created only the first time it is missing.
+  await policyByName(DEFAULT_POLICY);
   const rows = await db.gatePolicy.findMany({ orderBy: { name: "asc" }, select: { ...select, updatedAt: true, teams: { select: { name: true }, orderBy: { name: "asc" } } } });
   return rows.map((row) => ({ ...parsed(row), updatedAt: row.updatedAt, teams: row.teams.map((t) => t.name) }));
 }
