@@ -204,6 +204,43 @@ DROP TRIGGER IF EXISTS image_cluster_periods_delete ON "WorkloadImage";
 CREATE TRIGGER image_cluster_periods_delete AFTER DELETE ON "WorkloadImage" REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION image_cluster_periods_apply();
 
+-- ---------------------------------------------------------------- what an episode counts
+-- One definition of what a piece (an episode within a cluster's period [pf, pt)) counts, used by
+-- the rebuild and by each transaction's additions. Stocks are intervals [a, b): the piece counts
+-- at the end of each day from a's to the one before b's. Flows count on the day of `at`; 'ttr'
+-- is a final fix, with its whole days from first seen.
+CREATE OR REPLACE FUNCTION rollup_intervals(oa timestamp, ca timestamp, cas "FindingStatus", due timestamp, next_open timestamp, fs timestamp, pf timestamp, pt timestamp)
+RETURNS TABLE (series text, a timestamp, b timestamp) LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT s.series, s.a, s.b
+  FROM (VALUES
+    ('open', GREATEST(oa, pf), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('breached', GREATEST(oa, pf, due), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt) END),
+    ('atRisk', GREATEST(oa, pf, due - interval '7 days'), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt, due) END),
+    ('age30', GREATEST(oa, pf, fs + interval '30 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('age60', GREATEST(oa, pf, fs + interval '60 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('age90', GREATEST(oa, pf, fs + interval '90 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
+    ('accepted', GREATEST(ca, pf), CASE WHEN cas = 'risk_accepted' THEN LEAST(COALESCE(next_open, 'infinity'::timestamp), pt) ELSE '-infinity'::timestamp END)
+  ) AS s(series, a, b)
+  WHERE s.a < s.b
+$fn$;
+
+CREATE OR REPLACE FUNCTION rollup_flows(oa timestamp, ca timestamp, cas "FindingStatus", reopened boolean, due timestamp,
+  next_open timestamp, first boolean, fs timestamp, pf timestamp, pt timestamp)
+RETURNS TABLE (series text, at timestamp, days int) LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT f.series, f.at, f.days
+  FROM (VALUES
+    ('new', first AND oa >= pf AND oa < pt, oa, NULL::int),
+    ('reopened', reopened AND oa >= pf AND oa < pt, oa, NULL),
+    ('fixed', cas = 'fixed' AND ca >= pf AND ca < pt, ca, NULL),
+    ('fixedWithDue', cas = 'fixed' AND due IS NOT NULL AND ca >= pf AND ca < pt, ca, NULL),
+    ('fixedOnTime', cas = 'fixed' AND ca <= due AND ca >= pf AND ca < pt, ca, NULL),
+    ('closedOther', cas IN ('false_positive', 'not_affected') AND ca >= pf AND ca < pt, ca, NULL),
+    ('acceptedNew', cas = 'risk_accepted' AND ca >= pf AND ca < pt, ca, NULL),
+    ('ttr', cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt, ca, LEAST(floor(extract(epoch FROM ca - fs) / 86400)::int, 3650))
+  ) AS f(series, hit, at, days)
+  WHERE f.hit
+$fn$;
+
 -- ---------------------------------------------------------------- daily rollups
 -- The last day the rollups have rows for (tomorrow, after a rebuild today); null before the first.
 CREATE OR REPLACE FUNCTION rollups_built_through() RETURNS date LANGUAGE sql STABLE AS $fn$
@@ -292,30 +329,16 @@ BEGIN
 
   CREATE TEMP TABLE rollup_delta ON COMMIT DROP AS
   WITH intervals AS (
-    SELECT team, cl, severity, kind, s.series, s.a, s.b
-    FROM rollup_piece,
-    LATERAL (VALUES
-      ('open', GREATEST(oa, pf), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-      ('breached', GREATEST(oa, pf, due), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt) END),
-      ('atRisk', GREATEST(oa, pf, due - interval '7 days'), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt, due) END),
-      ('age30', GREATEST(oa, pf, fs + interval '30 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-      ('age60', GREATEST(oa, pf, fs + interval '60 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-      ('age90', GREATEST(oa, pf, fs + interval '90 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-      ('accepted', GREATEST(ca, pf), CASE WHEN cas = 'risk_accepted' THEN LEAST(COALESCE(next_open, 'infinity'::timestamp), pt) ELSE '-infinity'::timestamp END)
-    ) AS s(series, a, b)),
-  -- [a, b) counts at the end of each day from a's to the one before b's (an interval within one day never does)
+    SELECT team, cl, severity, kind, i.series, i.a, i.b
+    FROM rollup_piece, LATERAL rollup_intervals(oa, ca, cas, due, next_open, fs, pf, pt) i),
   steps AS (
-    SELECT team, cl, severity, kind, series, a::date AS day, 1 AS d FROM intervals WHERE a < b
+    SELECT team, cl, severity, kind, series, a::date AS day, 1 AS d FROM intervals
     UNION ALL
-    SELECT team, cl, severity, kind, series, b::date, -1 FROM intervals WHERE a < b AND b <> 'infinity'::timestamp),
+    SELECT team, cl, severity, kind, series, b::date, -1 FROM intervals WHERE b <> 'infinity'::timestamp),
   flows AS (
-    SELECT team, cl, severity, kind, oa::date AS day, 'new' AS series, 1 AS d FROM rollup_piece WHERE first AND oa >= pf AND oa < pt
-    UNION ALL SELECT team, cl, severity, kind, oa::date, 'reopened', 1 FROM rollup_piece WHERE reopened AND oa >= pf AND oa < pt
-    UNION ALL SELECT team, cl, severity, kind, ca::date, 'fixed', 1 FROM rollup_piece WHERE cas = 'fixed' AND ca >= pf AND ca < pt
-    UNION ALL SELECT team, cl, severity, kind, ca::date, 'fixedWithDue', 1 FROM rollup_piece WHERE cas = 'fixed' AND due IS NOT NULL AND ca >= pf AND ca < pt
-    UNION ALL SELECT team, cl, severity, kind, ca::date, 'fixedOnTime', 1 FROM rollup_piece WHERE cas = 'fixed' AND ca <= due AND ca >= pf AND ca < pt
-    UNION ALL SELECT team, cl, severity, kind, ca::date, 'closedOther', 1 FROM rollup_piece WHERE cas IN ('false_positive', 'not_affected') AND ca >= pf AND ca < pt
-    UNION ALL SELECT team, cl, severity, kind, ca::date, 'acceptedNew', 1 FROM rollup_piece WHERE cas = 'risk_accepted' AND ca >= pf AND ca < pt)
+    SELECT team, cl, severity, kind, f.at::date AS day, f.series, 1 AS d
+    FROM rollup_piece, LATERAL rollup_flows(oa, ca, cas, reopened, due, next_open, first, fs, pf, pt) f
+    WHERE f.series <> 'ttr')
   SELECT team, cl, severity, kind, day, series, sum(d)::int AS d FROM (SELECT team, cl, severity, kind, day, series, d FROM steps UNION ALL SELECT team, cl, severity, kind, day, series, d FROM flows) x
   WHERE day BETWEEN first_day AND last_day
   GROUP BY 1, 2, 3, 4, 5, 6;
@@ -363,9 +386,9 @@ BEGIN
   FROM "PostureDaily" WHERE day BETWEEN first_day AND last_day AND "teamId" <> '*' GROUP BY day, "clusterId", severity, kind;
 
   INSERT INTO "FixDurationDaily" (day, "teamId", "clusterId", severity, days, fixes)
-  SELECT ca::date, t.team, cl, severity, LEAST(floor(extract(epoch FROM ca - fs) / 86400)::int, 3650), count(*)::int
-  FROM rollup_piece, LATERAL (VALUES (team), ('*')) AS t(team)
-  WHERE cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt AND ca::date BETWEEN first_day AND LEAST(last_day, today)
+  SELECT f.at::date, t.team, cl, severity, f.days, count(*)::int
+  FROM rollup_piece, LATERAL rollup_flows(oa, ca, cas, reopened, due, next_open, first, fs, pf, pt) f, LATERAL (VALUES (team), ('*')) AS t(team)
+  WHERE f.series = 'ttr' AND f.at::date BETWEEN first_day AND LEAST(last_day, today)
   GROUP BY 1, 2, 3, 4, 5;
 END
 $fn$;
@@ -374,37 +397,15 @@ $fn$;
 -- Each transaction that opens, closes or moves a finding adds what it changed to today's (and
 -- tomorrow's) rows, so the report is current the moment a scan or a triage commits; the job's
 -- rebuilds only repair (a reopened fix's duration, a changed past) and start each new day.
--- What one piece (an episode within a cluster's period) counts on `d0` and the day after: the
--- same intervals and flows as posture_daily_rebuild, for those two days; 'ttr' is a final fix,
--- with its days.
+-- What one piece counts on `d0` and the day after: its stocks on both, its flows on d0.
 CREATE OR REPLACE FUNCTION rollup_piece_counts(oa timestamp, ca timestamp, cas "FindingStatus", reopened boolean, due timestamp,
   next_open timestamp, first boolean, fs timestamp, pf timestamp, pt timestamp, d0 date)
 RETURNS TABLE (day date, series text, days int) LANGUAGE sql IMMUTABLE AS $fn$
-  SELECT dd.day, s.series, NULL::int
-  FROM (VALUES (d0), (d0 + 1)) AS dd(day),
-  LATERAL (VALUES
-    ('open', GREATEST(oa, pf), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-    ('breached', GREATEST(oa, pf, due), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt) END),
-    ('atRisk', GREATEST(oa, pf, due - interval '7 days'), CASE WHEN due IS NULL THEN '-infinity'::timestamp ELSE LEAST(COALESCE(ca, 'infinity'::timestamp), pt, due) END),
-    ('age30', GREATEST(oa, pf, fs + interval '30 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-    ('age60', GREATEST(oa, pf, fs + interval '60 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-    ('age90', GREATEST(oa, pf, fs + interval '90 days'), LEAST(COALESCE(ca, 'infinity'::timestamp), pt)),
-    ('accepted', GREATEST(ca, pf), CASE WHEN cas = 'risk_accepted' THEN LEAST(COALESCE(next_open, 'infinity'::timestamp), pt) ELSE '-infinity'::timestamp END)
-  ) AS s(series, a, b)
-  WHERE s.a < s.b AND s.a::date <= dd.day AND s.b::date > dd.day
+  SELECT dd.day, i.series, NULL::int
+  FROM (VALUES (d0), (d0 + 1)) AS dd(day), rollup_intervals(oa, ca, cas, due, next_open, fs, pf, pt) i
+  WHERE i.a::date <= dd.day AND i.b::date > dd.day
   UNION ALL
-  SELECT d0, f.series, f.days
-  FROM (VALUES
-    ('new', first AND oa >= pf AND oa < pt AND oa::date = d0, NULL::int),
-    ('reopened', reopened AND oa >= pf AND oa < pt AND oa::date = d0, NULL),
-    ('fixed', cas = 'fixed' AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
-    ('fixedWithDue', cas = 'fixed' AND due IS NOT NULL AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
-    ('fixedOnTime', cas = 'fixed' AND ca <= due AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
-    ('closedOther', cas IN ('false_positive', 'not_affected') AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
-    ('acceptedNew', cas = 'risk_accepted' AND ca >= pf AND ca < pt AND ca::date = d0, NULL),
-    ('ttr', cas = 'fixed' AND next_open IS NULL AND ca >= pf AND ca < pt AND ca::date = d0, LEAST(floor(extract(epoch FROM ca - fs) / 86400)::int, 3650))
-  ) AS f(series, hit, days)
-  WHERE f.hit
+  SELECT d0, f.series, f.days FROM rollup_flows(oa, ca, cas, reopened, due, next_open, first, fs, pf, pt) f WHERE f.at::date = d0
 $fn$;
 
 CREATE OR REPLACE FUNCTION posture_today_apply(eps rollup_episode[]) RETURNS void LANGUAGE plpgsql AS $fn$
@@ -487,17 +488,20 @@ $fn$;
 -- An image placed in a cluster, or gone from it: its findings' episodes count there from then, or no longer.
 CREATE OR REPLACE FUNCTION posture_today_periods() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
+  periods jsonb;
   moved jsonb;
 BEGIN
+  -- An insert has no old rows to read (the name is not even defined then).
   IF TG_OP = 'INSERT' THEN
-    SELECT jsonb_agg(jsonb_build_object('sign', 1, 'id', f.id, 'team', COALESCE(f."teamId", ''), 'cluster', f."clusterId", 'image', f."imageId",
-      'severity', f.severity, 'kind', f.kind, 'period_cluster', p."clusterId", 'period_from', p."fromAt", 'period_to', COALESCE(p."toAt", 'infinity'::timestamp)))
-    INTO moved FROM new_rows p JOIN "Finding" f ON f."imageId" = p."imageId";
+    SELECT jsonb_agg(jsonb_build_object('sign', 1, 'image', "imageId", 'cluster', "clusterId", 'from', "fromAt", 'to', "toAt")) INTO periods FROM new_rows;
   ELSE
-    SELECT jsonb_agg(jsonb_build_object('sign', p.sign, 'id', f.id, 'team', COALESCE(f."teamId", ''), 'cluster', f."clusterId", 'image', f."imageId",
-      'severity', f.severity, 'kind', f.kind, 'period_cluster', p."clusterId", 'period_from', p."fromAt", 'period_to', COALESCE(p."toAt", 'infinity'::timestamp)))
-    INTO moved FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows) p JOIN "Finding" f ON f."imageId" = p."imageId";
+    SELECT jsonb_agg(jsonb_build_object('sign', p.sign, 'image', p."imageId", 'cluster', p."clusterId", 'from', p."fromAt", 'to', p."toAt")) INTO periods
+    FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows) p;
   END IF;
+  SELECT jsonb_agg(jsonb_build_object('sign', p.sign, 'id', f.id, 'team', COALESCE(f."teamId", ''), 'cluster', f."clusterId", 'image', f."imageId",
+    'severity', f.severity, 'kind', f.kind, 'period_cluster', p.cluster, 'period_from', p."from", 'period_to', COALESCE(p."to", 'infinity'::timestamp)))
+  INTO moved
+  FROM jsonb_to_recordset(periods) AS p(sign int, image text, cluster text, "from" timestamp, "to" timestamp) JOIN "Finding" f ON f."imageId" = p.image;
   IF moved IS NOT NULL THEN
     PERFORM posture_today_apply(rollup_episodes_of(moved));
   END IF;
