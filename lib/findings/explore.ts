@@ -186,7 +186,7 @@ export async function findFindings(scope: Scope, query: FindingQuery, limit = PA
   const rows = await db.$queryRaw<FindingRow[]>`
     SELECT f.id, f.kind, f.severity, f.status, f."ruleId", f.title, f."vulnerabilityId", f."packageName", f."installedVersion", f."fixedVersion",
       f.fixable, f."imageId", f."teamId", t.name AS team, f."clusterId", c.name AS cluster, n.name AS namespace, f."reportedBy",
-      f."firstSeenAt", f."lastSeenAt", f."dueAt", f."assigneeId", COALESCE(u.name, u.email) AS assignee,
+      f."firstSeenAt", GREATEST(f."lastSeenAt", s."lastSeenAt") AS "lastSeenAt", f."dueAt", f."assigneeId", COALESCE(u.name, u.email) AS assignee,
       COALESCE(r.name || COALESCE(':' || i.tags[1], ''), c.name, f."targetKey") AS target
     FROM "Finding" f
     LEFT JOIN "Team" t ON t.id = f."teamId"
@@ -195,6 +195,7 @@ export async function findFindings(scope: Scope, query: FindingQuery, limit = PA
     LEFT JOIN "Cluster" c ON c.id = f."clusterId"
     LEFT JOIN "Namespace" n ON n.id = f."namespaceId"
     LEFT JOIN "User" u ON u.id = f."assigneeId"
+    LEFT JOIN "FindingSighting" s ON s."findingId" = f.id
     WHERE ${findingWhere(scope, query)} AND ${afterCursor(query.after, query.sort)}
     ORDER BY ${column} ${Prisma.raw(direction)}, f.id
     LIMIT ${limit + 1}`;

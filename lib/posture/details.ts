@@ -10,7 +10,7 @@ import { inScope, NO_POSTURE, posturesOf } from "@/lib/posture/read-model";
 
 const OPEN = { status: { in: ["open" as const, "in_progress" as const] } };
 
-const findingRow = { id: true, title: true, ruleId: true, severity: true, status: true, kind: true, packageName: true, installedVersion: true, fixedVersion: true, lastSeenAt: true } as const;
+const findingRow = { id: true, title: true, ruleId: true, severity: true, status: true, kind: true, packageName: true, installedVersion: true, fixedVersion: true } as const;
 
 /** Trivy lists several fixed versions ("1.2.3, 1.3.1"); the upgrade that closes every finding is the highest. */
 function highestFix(versions: string[]): string | null {
@@ -107,7 +107,7 @@ export async function findingDetail(scope: Scope, id: string) {
   const finding = await db.finding.findFirst({
     where: { id, ...teamFilter(scope) },
     select: {
-      ...findingRow, location: true, startLine: true, firstSeenAt: true, fixedAt: true, dueAt: true, reportedBy: true, vulnerabilityId: true, fixable: true, cvssScore: true,
+      ...findingRow, location: true, startLine: true, firstSeenAt: true, lastSeenAt: true, sighting: { select: { lastSeenAt: true } }, fixedAt: true, dueAt: true, reportedBy: true, vulnerabilityId: true, fixable: true, cvssScore: true,
       teamId: true, imageId: true, justification: true, fixAvailableAt: true, statusChangedAt: true,
       assignee: { select: { id: true, name: true, email: true } },
       image: { select: { id: true, repository: { select: { name: true } }, tags: true } },
@@ -119,5 +119,7 @@ export async function findingDetail(scope: Scope, id: string) {
     },
   });
   if (!finding) throw new NotVisible("Finding");
-  return finding;
+  const { sighting, ...rest } = finding;
+  // A rescan records its sighting apart from the finding (lib/findings/merge.ts).
+  return { ...rest, lastSeenAt: sighting && sighting.lastSeenAt > finding.lastSeenAt ? sighting.lastSeenAt : finding.lastSeenAt };
 }

@@ -75,6 +75,29 @@ describe("lifecycle across scans of the same image", () => {
     ]);
   });
 
+  it("records a rescan's sighting without rewriting unchanged findings, and rewrites those the scanner says something new of", async () => {
+    const { findFindings, findingQuerySchema } = await import("@/lib/findings/explore");
+    const { findingDetail } = await import("@/lib/posture/details");
+    await ingestReport({ body: alpineWithout(), context, receivedAt: day(0) });
+    const versions = async () => new Map((await db.$queryRaw<{ id: string; v: string }[]>`SELECT id, xmin::text AS v FROM "Finding"`).map((r) => [r.id, r.v]));
+    const before = await versions();
+    const report = JSON.parse(alpineWithout()) as { Results: { Vulnerabilities: { VulnerabilityID: string; PkgName: string; Title?: string }[] }[] };
+    const retitled = report.Results[0].Vulnerabilities[0];
+    retitled.Title = "A title the scanner changed";
+    const rescan = await ingestReport({ body: JSON.stringify(report), context, receivedAt: day(3) });
+    expect(rescan.findings).toEqual({ total: 4, new: 0, reopened: 0, fixed: 0, unchanged: 4 });
+    const after = await versions();
+    const rewritten = [...after].filter(([id, v]) => before.get(id) !== v).map(([id]) => id);
+    expect(rewritten).toHaveLength(1);
+    expect((await db.finding.findUniqueOrThrow({ where: { id: rewritten[0] } })).title).toBe("A title the scanner changed");
+    // Every finding it listed was seen by the rescan: in the list, the detail and the sighting.
+    expect(await db.findingSighting.count({ where: { lastScanId: rescan.scanId, lastSeenAt: day(3) } })).toBe(4);
+    const scope = { teamIds: null };
+    const { rows } = await findFindings(scope, findingQuerySchema.parse({}));
+    expect(rows.map((r) => r.lastSeenAt.toISOString())).toEqual(Array(4).fill(day(3).toISOString()));
+    expect((await findingDetail(scope, rows[0].id)).lastSeenAt.toISOString()).toBe(day(3).toISOString());
+  });
+
   it("keeps human decisions on findings that are still reported", async () => {
     await ingestReport({ body: alpineWithout(), context, receivedAt: day(0) });
     const [decided] = await db.finding.findMany({ take: 1 });
@@ -121,8 +144,9 @@ describe("concurrent scans of the same image", () => {
     expect(new Set(scans.map((s) => s.scanId)).size).toBe(3);
     expect(await db.finding.count()).toBe(4);
     // Whatever the order, the open findings are exactly those of the scan applied last.
-    const open = await db.finding.findMany({ where: { status: "open" } });
-    const lastIds = new Set(open.map((f) => f.lastScanId));
+    const open = await db.finding.findMany({ where: { status: "open" }, include: { sighting: true } });
+    // The last scan that listed a finding: its sighting, or the scan that created it.
+    const lastIds = new Set(open.map((f) => f.sighting?.lastScanId ?? f.lastScanId));
     expect(lastIds.size).toBe(1);
     const last = scans.find((s) => s.scanId === [...lastIds][0])!;
     expect(open).toHaveLength(last.findings.total);

@@ -27,7 +27,8 @@ export async function databaseFingerprint(): Promise<Record<string, string>> {
     result[tablename] = String(n);
   }
   const [{ state }] = await db.$queryRaw<{ state: string | null }[]>`
-    SELECT md5(string_agg(id || status || "lastSeenAt"::text || coalesce("lastScanId", ''), ',' ORDER BY id)) AS state FROM "Finding"`;
+    SELECT md5(string_agg(id || status || f."lastSeenAt"::text || coalesce(f."lastScanId", '') || coalesce(s."lastScanId", ''), ',' ORDER BY id)) AS state
+    FROM "Finding" f LEFT JOIN "FindingSighting" s ON s."findingId" = f.id`;
   result.findingState = state ?? "";
   return result;
 }
