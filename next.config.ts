@@ -28,6 +28,13 @@ const nextConfig: NextConfig = {
         source: "/api/:path((?!docs(?:/|$)).*)",
         headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
       },
+      {
+        // What scanners and sensors post to gets a short answer: compressing it (a zlib stream per
+        // request) cost a runtime alert more CPU than storing it. no-transform tells Next's
+        // compression, and any proxy, to leave it as it is.
+        source: "/api/v1/:path(scans|runtime-events|vex|gate)",
+        headers: [{ key: "Cache-Control", value: "no-store, no-transform" }],
+      },
     ];
   },
 };

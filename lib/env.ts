@@ -88,8 +88,20 @@ export interface OidcEnv {
   teamMap: string;
 }
 
-/** Parsed on each call (it is cheap), so a changed variable takes effect without a restart of tests. */
+const READ = [...Object.keys(envSchema.shape), "NODE_ENV"];
+let parsedFor: { key: string; value: Env } | undefined;
+
+/**
+ * The settings, parsed again only when a variable they read has changed (tests change them
+ * between cases). Parsing on every call cost a runtime-event request a fifth of its CPU time.
+ */
 export function env(): Env {
+  const key = READ.map((name) => process.env[name] ?? "\u0000").join("\u0001");
+  if (parsedFor?.key !== key) parsedFor = { key, value: parseEnv() };
+  return parsedFor.value;
+}
+
+function parseEnv(): Env {
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

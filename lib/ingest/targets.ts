@@ -72,10 +72,19 @@ export interface Resolution {
   now: Date;
   clusters: Map<string, ClusterRow>;
   namespaces: Map<string, NamespaceRow>;
+  /** Namespace rows read ahead in one query (readNamespaces), by "clusterId/name"; null: not there. */
+  stored: Map<string, OwnedRow | null>;
 }
 
-export function newResolution(r: Omit<Resolution, "clusters" | "namespaces">): Resolution {
-  return { ...r, clusters: new Map(), namespaces: new Map() };
+export function newResolution(r: Omit<Resolution, "clusters" | "namespaces" | "stored">): Resolution {
+  return { ...r, clusters: new Map(), namespaces: new Map(), stored: new Map() };
+}
+
+/** Reads the rows of many namespaces of a cluster in one query, for writeNamespace to use. */
+export async function readNamespaces(r: Resolution, cluster: ClusterRow, names: string[]): Promise<void> {
+  const rows = await r.sql.query<OwnedRow & { name: string }>(`SELECT id, "teamId", name FROM "Namespace" WHERE "clusterId" = $1 AND name = ANY($2::text[])`, [cluster.id, names]);
+  for (const name of names) r.stored.set(`${cluster.id}/${name}`, null);
+  for (const row of rows.rows) r.stored.set(`${cluster.id}/${row.name}`, { id: row.id, teamId: row.teamId });
 }
 
 export async function resolveTarget(r: Resolution, target: ReportTarget, options: { clusterWide: boolean }): Promise<ResolvedTarget> {
@@ -200,7 +209,8 @@ export async function writeNamespace(r: Resolution, cluster: ClusterRow, name: s
   const cached = r.namespaces.get(cacheKey);
   if (cached) return cached;
   const byRule = namespaceRuleOwner(r.rules, cluster.name, name);
-  let found = await selectNamespace(r.sql, cluster.id, name);
+  const stored = r.stored.get(cacheKey);
+  let found = stored === undefined ? await selectNamespace(r.sql, cluster.id, name) : (stored ?? undefined);
   const owner = byRule ?? found?.teamId ?? cluster.teamId;
   const teamId = ownerAfterWrite(r.binding, { label: `namespace ${name} in cluster ${cluster.name}`, owner, claimable: false }, null);
   if (!found) {

@@ -2,12 +2,12 @@
 // per (cluster, namespace, workload, rule), all in one transaction.
 import { applyExceptionsToTarget } from "@/lib/exceptions/coverage";
 import { createHash } from "node:crypto";
-import { copyRows, inTransaction, pgJson, runOn, type Sql } from "@/lib/sql";
+import { inTransaction, pgJson, runOn, type Sql } from "@/lib/sql";
 import { ReportError } from "@/lib/ingest/errors";
 import { identityKey, runtimeLocalKey } from "@/lib/findings/identity";
 import { severityRank } from "@/lib/findings/severity";
 import type { Severity } from "@/lib/findings/model";
-import { clusterRow, newResolution, writeCluster, writeNamespace, type Resolution } from "@/lib/ingest/targets";
+import { clusterRow, newResolution, readNamespaces, writeCluster, writeNamespace, type Resolution } from "@/lib/ingest/targets";
 import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
 import { AccessDenied } from "@/lib/authz/errors";
 import { AppError } from "@/lib/errors";
@@ -126,9 +126,11 @@ async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Ou
     }
     return rows;
   });
-  const fresh = new Set((await insertNewEvents(sql, cluster.id, rowsOf.flat())).map((a) => a.eventKey));
+  const inserted = await insertNewEvents(sql, cluster.id, rowsOf.flat());
+  const fresh = new Set(inserted.map((a) => a.eventKey));
   const freshRows = rowsOf.flat().filter((a) => fresh.delete(a.eventKey));
-  await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, freshRows);
+  const unlinked = new Set(inserted.filter((a) => a.unlinked).map((a) => a.eventKey));
+  await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, freshRows, unlinked);
   if (freshRows.length) await applyExceptionsToTarget(runOn(sql), targetKey, now);
   const stored = new Set(freshRows);
   return submissions.map((submission, i): Outcome<Stored> => {
@@ -155,7 +157,9 @@ async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Ou
 async function allowedPlaces(r: Resolution, namespaces: string[]): Promise<Map<string, { id: string | null; teamId: string | null } | AppError>> {
   const cluster = await clusterRow(r, r.context.cluster!);
   const places = new Map<string, { id: string | null; teamId: string | null } | AppError>();
-  for (const namespace of new Set(namespaces)) {
+  const distinct = [...new Set(namespaces)];
+  await readNamespaces(r, cluster, distinct.filter((n) => n && !identifierProblem(n, LIMITS.name)));
+  for (const namespace of distinct) {
     const problem = identifierProblem(namespace, LIMITS.name);
     if (problem) {
       places.set(namespace, new ReportError(`an event's namespace (k8s.ns.name) ${problem}`));
@@ -172,32 +176,25 @@ async function allowedPlaces(r: Resolution, namespaces: string[]): Promise<Map<s
   return places;
 }
 
-/** Stores the events not seen before (a retried delivery is not counted twice); returns them. */
-async function insertNewEvents(sql: Sql, clusterId: string, rows: Alert[]): Promise<Alert[]> {
+/**
+ * Stores the events not seen before (a retried delivery is not counted twice); returns them, each
+ * linked to its finding when that exists already (unlinked: the finding is new in this batch).
+ */
+async function insertNewEvents(sql: Sql, clusterId: string, rows: Alert[]): Promise<{ eventKey: string; unlinked: boolean }[]> {
   const unique = [...new Map(rows.map((r) => [r.eventKey, r])).values()];
   if (unique.length === 0) return [];
-  await sql.query(`DROP TABLE IF EXISTS incoming_event`);
-  await sql.query(
-    `CREATE TEMP TABLE incoming_event ("eventKey" text, namespace text, workload text, rule text, priority text, severity text,
-       time text, "occurredAt" timestamptz, source text, hostname text, output text, fields jsonb) ON COMMIT DROP`,
-  );
-  await copyRows(
-    sql,
-    "incoming_event",
-    ["eventKey", "namespace", "workload", "rule", "priority", "severity", "time", "occurredAt", "source", "hostname", "output", "fields"],
-    unique.map((e) => [e.eventKey, e.namespace, e.workload, e.rule, e.priority, e.severity, e.time, e.occurredAt, e.source, e.hostname, e.output, e.fields]),
-  );
-  const inserted = await sql.query<{ eventKey: string }>(
-    `INSERT INTO "RuntimeEvent" ("eventKey", "clusterId", namespace, workload, rule, priority, severity, time, "occurredAt", source, hostname, output, fields, "receivedAt")
+  // One statement (a batch is a few dozen alerts: a staging table cost three more round trips).
+  const inserted = await sql.query<{ eventKey: string; unlinked: boolean }>(
+    `INSERT INTO "RuntimeEvent" ("eventKey", "clusterId", namespace, workload, rule, priority, severity, time, "occurredAt", source, hostname, output, fields, "receivedAt", "findingId")
      SELECT e."eventKey", $1, e.namespace, e.workload, e.rule, e.priority, e.severity::"Severity", e.time, e."occurredAt",
-            e.source, e.hostname, e.output, e.fields, now()
-     FROM incoming_event e
+            e.source, e.hostname, e.output, e.fields, now(), (SELECT f.id FROM "Finding" f WHERE f."identityKey" = e."findingKey")
+     FROM jsonb_to_recordset($2::jsonb) AS e("eventKey" text, "findingKey" text, namespace text, workload text, rule text, priority text, severity text,
+       time text, "occurredAt" timestamptz, source text, hostname text, output text, fields jsonb)
      ON CONFLICT ("eventKey") DO NOTHING
-     RETURNING "eventKey"`,
-    [clusterId],
+     RETURNING "eventKey", "findingId" IS NULL AS unlinked`,
+    [clusterId, pgJson(unique.map(({ eventKey, findingKey, namespace, workload, rule, priority, severity, time, occurredAt, source, hostname, output, fields }) => ({ eventKey, findingKey, namespace, workload, rule, priority, severity, time, occurredAt, source, hostname, output, fields })))],
   );
-  const fresh = new Set(inserted.rows.map((r) => r.eventKey));
-  return unique.filter((r) => fresh.has(r.eventKey));
+  return inserted.rows;
 }
 
 interface RuntimeTarget {
@@ -206,7 +203,7 @@ interface RuntimeTarget {
   now: Date;
 }
 
-async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Alert[]): Promise<void> {
+async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Alert[], unlinked: Set<string>): Promise<void> {
   if (alerts.length === 0) return;
   const groups = new Map<string, { first: Alert; last: Alert; count: number; severity: Severity }>();
   for (const a of alerts) {
@@ -234,7 +231,8 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
   }));
   const json = pgJson(rows);
   const now = target.now.toISOString();
-  await sql.query(
+  // Answers the findings that have had more alerts than are kept: only those need pruning.
+  const overfull = await sql.query<{ identityKey: string }>(
     `
     WITH incoming AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(k text, rule text, title text, sev text, first timestamptz,
@@ -259,13 +257,16 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
         status = CASE WHEN "Finding".status = 'fixed' THEN 'open'::"FindingStatus" ELSE "Finding".status END,
         "statusChangedAt" = CASE WHEN "Finding".status = 'fixed' THEN $4::timestamptz ELSE "Finding"."statusChangedAt" END,
         "fixedAt" = CASE WHEN "Finding".status = 'fixed' THEN NULL ELSE "Finding"."fixedAt" END
-      RETURNING id, "identityKey", (xmax = 0) AS created)
-    INSERT INTO "FindingEvent" ("findingId", type, "toStatus", at)
-    SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", $4::timestamptz FROM upserted WHERE created`,
-    [json, target.targetKey, target.clusterId, now],
+      RETURNING id, "identityKey", (xmax = 0) AS created, (details->>'eventCount')::int AS events),
+    history AS (
+      INSERT INTO "FindingEvent" ("findingId", type, "toStatus", at)
+      SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", $4::timestamptz FROM upserted WHERE created)
+    SELECT "identityKey" FROM upserted WHERE events > $5`,
+    [json, target.targetKey, target.clusterId, now, RAW_EVENTS_KEPT_PER_FINDING],
   );
-  const links = pgJson(alerts.map((a) => ({ e: a.eventKey, k: a.findingKey })));
-  await sql.query(
+  // Events of findings this batch created get their link now.
+  const links = pgJson(alerts.filter((a) => unlinked.has(a.eventKey)).map((a) => ({ e: a.eventKey, k: a.findingKey })));
+  if (unlinked.size > 0) await sql.query(
     `UPDATE "RuntimeEvent" e SET "findingId" = f.id
      FROM jsonb_to_recordset($1::jsonb) AS l(e text, k text)
      JOIN "Finding" f ON f."identityKey" = l.k
@@ -273,6 +274,7 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     [links],
   );
   // A fixed alert that fires again was reopened above; raw events beyond the limit go, oldest first.
+  if (overfull.rows.length === 0) return;
   await sql.query(
     `DELETE FROM "RuntimeEvent" WHERE id IN (
        SELECT id FROM (
@@ -280,6 +282,6 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
          FROM "RuntimeEvent" e JOIN "Finding" f ON f.id = e."findingId"
          WHERE f."targetKey" = $1 AND f."identityKey" = ANY($2::text[])) ranked
        WHERE rank > $3)`,
-    [target.targetKey, rows.map((r) => r.k), RAW_EVENTS_KEPT_PER_FINDING],
+    [target.targetKey, overfull.rows.map((r) => r.identityKey), RAW_EVENTS_KEPT_PER_FINDING],
   );
 }
