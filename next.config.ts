@@ -32,7 +32,7 @@ const nextConfig: NextConfig = {
         // What scanners and sensors post to gets a short answer: compressing it (a zlib stream per
         // request) cost a runtime alert more CPU than storing it. no-transform tells Next's
         // compression, and any proxy, to leave it as it is.
-        source: "/api/v1/:path(scans|runtime-events|vex|gate)",
+        source: "/api/v1/:path(scans|runtime-events)",
         headers: [{ key: "Cache-Control", value: "no-store, no-transform" }],
       },
     ];

@@ -1,9 +1,9 @@
 // The lifecycle merge: one scan's findings against the living set of its target, set-based.
 // Findings are COPYed into a staging table, then: fixed ones that return are reopened, ones still
 // present are refreshed (human decisions kept; a row is rewritten only when the scanner says
-// something new of it) and their sighting recorded (FindingSighting), new identities are created (with this scan as
-// their first), and ones this tool no longer reports are closed as fixed by this scan. Every
-// change after creation is a FindingEvent.
+// something new of it) and their sighting recorded (FindingSighting), new identities are created
+// (with this scan as their first), and ones this tool no longer reports are closed as fixed by
+// this scan. Every change after creation is a FindingEvent.
 import { copyRows, type Sql } from "@/lib/sql";
 import { identityKey } from "@/lib/findings/identity";
 import { catalogueKey } from "@/lib/findings/catalogue";
