@@ -120,4 +120,18 @@ describe("POST /api/v1/runtime-events", () => {
     const oldest = await db.runtimeEvent.findFirstOrThrow({ orderBy: { occurredAt: "asc" } });
     expect(oldest.output).toBe("event 20");
   });
+
+  it("links later alerts of a known finding as they are stored, and prunes when a later batch passes the limit", async () => {
+    const event = (i: number) =>
+      JSON.stringify({ rule: "Noisy rule", priority: "Warning", time: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(), output: `event ${i}`, output_fields: { "k8s.ns.name": "a", "k8s.pod.name": "b" } });
+    const first = RAW_EVENTS_KEPT_PER_FINDING - 10;
+    await ingestRuntimeEvents({ body: Array.from({ length: first }, (_, i) => event(i)).join("\n"), cluster: "prod" });
+    expect(await db.runtimeEvent.count()).toBe(first);
+    for (let i = first; i < first + 30; i++) await ingestRuntimeEvents({ body: event(i), cluster: "prod" });
+    const finding = await db.finding.findFirstOrThrow({ where: { kind: "runtime" } });
+    expect((finding.details as { eventCount: number }).eventCount).toBe(first + 30);
+    expect(await db.runtimeEvent.count()).toBe(RAW_EVENTS_KEPT_PER_FINDING);
+    expect(await db.runtimeEvent.count({ where: { findingId: finding.id } })).toBe(RAW_EVENTS_KEPT_PER_FINDING);
+    expect((await db.runtimeEvent.findFirstOrThrow({ orderBy: { occurredAt: "asc" } })).output).toBe("event 20");
+  });
 });
