@@ -33,6 +33,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
     ["Where", [finding.cluster?.name, finding.namespace?.name, finding.workload && `${finding.workload.kind} ${finding.workload.name}`, finding.location && `${finding.location}${finding.startLine ? `:${finding.startLine}` : ""}`].filter(Boolean).join(" / ") || "—"],
     ["Team", finding.team?.name ?? "no team"],
     ["First seen", isoDate(finding.firstSeenAt)],
+    ["Last seen", isoDate(finding.lastSeenAt)],
     ["Reported by", finding.reportedBy.join(", ") || "no scanner any more"],
   ];
   const open = finding.status === "open" || finding.status === "in_progress";
