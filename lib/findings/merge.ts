@@ -162,7 +162,8 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
   // of the refresh, which changes no counted column, with the read model's triggers told to skip
   // it (at 20,000 findings, adding up an unchanged statement cost more than the merge itself).
   // A fix that appears for the first time is recorded (and starts the clock under that policy);
-  // a new severity or team moves the due date to their SLA.
+  // a new severity or team moves the due date to their SLA. The findings reopened above are left
+  // out: their row was just written whole, with this scan as its lastScanId.
   const clockFrom = sla.clockStartsAtFix ? fixClock("$2::timestamptz") : `f."firstSeenAt"`;
   await sql.query(
     `WITH changed AS (

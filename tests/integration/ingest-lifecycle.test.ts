@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findingHistory } from "@/lib/findings/history";
+import { findFindings, findingQuerySchema } from "@/lib/findings/explore";
+import { findingDetail } from "@/lib/posture/details";
 import type { IngestContext } from "@/lib/ingest/context";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureJson, fixtureText } from "../support/fixtures";
@@ -76,8 +78,6 @@ describe("lifecycle across scans of the same image", () => {
   });
 
   it("records a rescan's sighting without rewriting unchanged findings, and rewrites those the scanner says something new of", async () => {
-    const { findFindings, findingQuerySchema } = await import("@/lib/findings/explore");
-    const { findingDetail } = await import("@/lib/posture/details");
     await ingestReport({ body: alpineWithout(), context, receivedAt: day(0) });
     const versions = async () => new Map((await db.$queryRaw<{ id: string; v: string }[]>`SELECT id, xmin::text AS v FROM "Finding"`).map((r) => [r.id, r.v]));
     const before = await versions();
