@@ -6,6 +6,7 @@ import { auditActor, authorize, type Actor } from "@/lib/authz/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { createApiToken } from "@/lib/tokens/api-tokens";
+import { forgetVerifiedTokens } from "@/lib/tokens/verified-cache";
 
 const tokenInput = z.object({
   name: z.string().trim().min(1, "a token name is required").max(100, "a token name has at most 100 characters"),
@@ -54,6 +55,8 @@ export async function revokeToken(actor: Actor, tokenId: string): Promise<void> 
     await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
     await recordAudit({ ...auditActor(actor), action: "token.revoked", targetType: "token", targetId: token.id, details: { name: token.name, prefix: token.prefix } }, tx);
   });
+  // This process at once; the others when the trigger's notification reaches them.
+  forgetVerifiedTokens();
 }
 
 export async function listTokens(actor: Actor) {

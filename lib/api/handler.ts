@@ -29,7 +29,8 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
   return async (request: Request, segments?: { params: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const sourceIp = clientIp(request.headers);
-      const token = "token" in access ? await authenticate(request, access.token, sourceIp) : null;
+      // Runtime alerts may be let in by a token verified moments ago (see verifyApiToken).
+      const token = "token" in access ? await authenticate(request, access.token, sourceIp, access.budget === "runtime-events") : null;
       const viewer = "session" in access ? await signedIn(request, access.session) : null;
       // Ingest is rate limited per token, before the body is read.
       if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id, access.budget ?? "scans");
@@ -49,11 +50,11 @@ async function signedIn(request: Request, action: Action): Promise<Viewer> {
   return viewer;
 }
 
-async function authenticate(request: Request, scope: TokenScope, sourceIp: string | null): Promise<VerifiedToken> {
+async function authenticate(request: Request, scope: TokenScope, sourceIp: string | null, remembered: boolean): Promise<VerifiedToken> {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AppError("unauthorized", "Missing API token: send Authorization: Bearer <token>");
-  const token = await verifyApiToken(match[1], new Date(), sourceIp);
+  const token = await verifyApiToken(match[1], new Date(), sourceIp, remembered);
   if (!token) throw new AppError("unauthorized", "Invalid, expired or revoked API token");
   if (!tokenHasScope(token.scopes, scope)) {
     throw new AppError("forbidden", `This token lacks the "${scope}" scope`);

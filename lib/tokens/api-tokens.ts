@@ -5,6 +5,7 @@ import { db, type DbTx } from "@/lib/db";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
 import { recordAudit } from "@/lib/audit/record";
 import { sqlPool } from "@/lib/sql";
+import { lookupGeneration, rememberToken, rememberedToken, type TokenRow } from "@/lib/tokens/verified-cache";
 
 const TOKEN_PREFIX = "pcl_";
 const VISIBLE_CHARS = 12;
@@ -49,20 +50,17 @@ export interface VerifiedToken {
   clusterId: string | null;
 }
 
-/** The token behind a bearer secret, if it exists, is not revoked and has not expired. */
-export async function verifyApiToken(raw: string, now = new Date(), sourceIp: string | null = null): Promise<VerifiedToken | null> {
+/**
+ * The token behind a bearer secret, if it exists, is not revoked and has not expired. `remembered`
+ * (runtime alerts, a thousand a second) may answer from the cache of verified tokens, which every
+ * change to a token empties as soon as its notification arrives (lib/tokens/verified-cache.ts);
+ * everything else reads the token as it is now.
+ */
+export async function verifyApiToken(raw: string, now = new Date(), sourceIp: string | null = null, remembered = false): Promise<VerifiedToken | null> {
   if (!raw.startsWith(TOKEN_PREFIX) || raw.length > 200) return null;
-  // Plain SQL on the interactive pool: this runs on every API request (a thousand runtime alerts a
-  // second), where the ORM's per-query overhead was a third of the request.
-  const rows = await sqlPool("interactive").query<{ id: string; prefix: string; scopes: TokenScope[]; teamId: string | null; clusterId: string | null; expiresAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null }>(
-    // (the columns hold UTC without a zone, as Prisma writes them: read them as UTC)
-    `SELECT id, prefix, scopes::text[] AS scopes, "teamId", "clusterId", "expiresAt" AT TIME ZONE 'UTC' AS "expiresAt",
-       "revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", "lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt"
-     FROM "ApiToken" WHERE hash = $1`,
-    [hashToken(raw)],
-  );
-  const token = rows.rows[0];
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
+  const hash = hashToken(raw);
+  const token = (remembered ? rememberedToken(hash) : undefined) ?? (await lookUpToken(hash));
+  if (!token || (token.expiresAt && token.expiresAt <= now)) return null;
   // Last use is kept to the minute, so a busy token does not write on every request.
   if (!token.lastUsedAt) {
     // The first use is audited once: the conditional update lets only one concurrent request win.
@@ -71,8 +69,27 @@ export async function verifyApiToken(raw: string, now = new Date(), sourceIp: st
       const actor = `token ${token.prefix}`;
       await recordAudit({ action: "token.first_used", actorToken: token.id, actorLabel: actor, targetType: "token", targetId: token.id, sourceIp });
     }
+    token.lastUsedAt = now;
   } else if (now.getTime() - token.lastUsedAt.getTime() > 60_000) {
+    token.lastUsedAt = now;
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
   }
   return { id: token.id, prefix: token.prefix, scopes: token.scopes, teamId: token.teamId, clusterId: token.clusterId };
+}
+
+/** Reads a token that is not revoked (plain SQL: this runs for every runtime alert the cache misses). */
+async function lookUpToken(hash: string): Promise<TokenRow | undefined> {
+  const since = lookupGeneration();
+  const rows = await sqlPool("interactive").query<TokenRow & { revokedAt: Date | null }>(
+    // (the columns hold UTC without a zone, as Prisma writes them: read them as UTC)
+    `SELECT id, prefix, scopes::text[] AS scopes, "teamId", "clusterId", "expiresAt" AT TIME ZONE 'UTC' AS "expiresAt",
+       "revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", "lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt"
+     FROM "ApiToken" WHERE hash = $1`,
+    [hash],
+  );
+  const found = rows.rows[0];
+  if (!found || found.revokedAt) return undefined;
+  const token: TokenRow = { id: found.id, prefix: found.prefix, scopes: found.scopes, teamId: found.teamId, clusterId: found.clusterId, expiresAt: found.expiresAt, lastUsedAt: found.lastUsedAt };
+  rememberToken(hash, token, since);
+  return token;
 }

@@ -7,6 +7,8 @@ import { createTeam } from "@/lib/admin/teams";
 import { createToken, revokeToken } from "@/lib/admin/tokens";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { db } from "@/lib/db";
+import { sqlPool } from "@/lib/sql";
+import { rememberingTokens } from "@/lib/tokens/verified-cache";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
 
@@ -122,5 +124,48 @@ describe("token bindings", () => {
     const payments = await token({ name: "pay", scope: "ingest", team: "Payments" });
     expect((await events(payments, "?cluster=prod-eu")).status).toBe(403);
     expect((await events(payments, "?cluster=payments-dev")).status).toBe(202);
+  });
+});
+
+describe("tokens remembered for runtime alerts", () => {
+  /** Polls until `done` or the deadline; answers whether it got there. */
+  async function eventually(done: () => Promise<boolean> | boolean, deadlineMs = 5_000): Promise<boolean> {
+    for (const started = Date.now(); Date.now() - started < deadlineMs; await new Promise((r) => setTimeout(r, 20))) if (await done()) return true;
+    return false;
+  }
+
+  it("answers alerts from the cache while it listens, and forgets a token as soon as any change to it commits", async () => {
+    const sensor = await createToken(CLI_ACTOR, { name: "sensor", scope: "ingest" });
+    expect((await events(sensor.token, "?cluster=c1")).status).toBe(202);
+    expect(await eventually(rememberingTokens)).toBe(true);
+    expect((await events(sensor.token, "?cluster=c1")).status).toBe(202);
+
+    // Revoked behind the trigger's back (no notification): only the cache can still let it in,
+    // and only on the runtime route; a scan reads the token as it is.
+    const client = await sqlPool("interactive").connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SET LOCAL session_replication_role = replica");
+      await client.query(`UPDATE "ApiToken" SET "revokedAt" = now() WHERE id = $1`, [sensor.id]);
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    expect((await events(sensor.token, "?cluster=c1")).status).toBe(202);
+    expect((await scan(sensor.token)).status).toBe(401);
+
+    // The same change as another replica or the admin CLI makes it: every process forgets the token.
+    await sqlPool("interactive").query(`UPDATE "ApiToken" SET "revokedAt" = now() WHERE id = $1`, [sensor.id]);
+    expect(await eventually(async () => (await events(sensor.token, "?cluster=c1")).status === 401, 2_000)).toBe(true);
+  });
+
+  it("forgets at once in the process that revokes, and never remembers a token it found revoked", async () => {
+    const sensor = await createToken(CLI_ACTOR, { name: "sensor", scope: "ingest" });
+    expect((await events(sensor.token, "?cluster=c1")).status).toBe(202);
+    expect(await eventually(rememberingTokens)).toBe(true);
+    expect((await events(sensor.token, "?cluster=c1")).status).toBe(202);
+    await revokeToken(CLI_ACTOR, sensor.id);
+    expect((await events(sensor.token, "?cluster=c1")).status).toBe(401);
+    expect((await events(sensor.token, "?cluster=c1")).status).toBe(401);
   });
 });

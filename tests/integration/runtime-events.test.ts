@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/runtime-events/route";
 import { db } from "@/lib/db";
 import { createApiToken } from "@/lib/tokens/api-tokens";
-import { RAW_EVENTS_KEPT_PER_FINDING, ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
+import { PRUNE_EVERY, RAW_EVENTS_KEPT_PER_FINDING, ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
 
@@ -121,17 +121,26 @@ describe("POST /api/v1/runtime-events", () => {
     expect(oldest.output).toBe("event 20");
   });
 
-  it("links later alerts of a known finding as they are stored, and prunes when a later batch passes the limit", async () => {
+  it("links later alerts of a known finding as they are stored, and prunes once every PRUNE_EVERY alerts past the limit", async () => {
     const event = (i: number) =>
       JSON.stringify({ rule: "Noisy rule", priority: "Warning", time: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(), output: `event ${i}`, output_fields: { "k8s.ns.name": "a", "k8s.pod.name": "b" } });
     const first = RAW_EVENTS_KEPT_PER_FINDING - 10;
     await ingestRuntimeEvents({ body: Array.from({ length: first }, (_, i) => event(i)).join("\n"), cluster: "prod" });
     expect(await db.runtimeEvent.count()).toBe(first);
-    for (let i = first; i < first + 30; i++) await ingestRuntimeEvents({ body: event(i), cluster: "prod" });
+    const send = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) await ingestRuntimeEvents({ body: event(i), cluster: "prod" });
+    };
+    // The first alert past the limit prunes; the next PRUNE_EVERY - 1 are kept until the next prune.
+    await send(first, RAW_EVENTS_KEPT_PER_FINDING + 1);
+    expect(await db.runtimeEvent.count()).toBe(RAW_EVENTS_KEPT_PER_FINDING);
+    await send(RAW_EVENTS_KEPT_PER_FINDING + 1, RAW_EVENTS_KEPT_PER_FINDING + PRUNE_EVERY);
+    expect(await db.runtimeEvent.count()).toBe(RAW_EVENTS_KEPT_PER_FINDING + PRUNE_EVERY - 1);
+    const total = RAW_EVENTS_KEPT_PER_FINDING + PRUNE_EVERY + 1;
+    await send(total - 1, total);
     const finding = await db.finding.findFirstOrThrow({ where: { kind: "runtime" } });
-    expect((finding.details as { eventCount: number }).eventCount).toBe(first + 30);
+    expect((finding.details as { eventCount: number }).eventCount).toBe(total);
     expect(await db.runtimeEvent.count()).toBe(RAW_EVENTS_KEPT_PER_FINDING);
     expect(await db.runtimeEvent.count({ where: { findingId: finding.id } })).toBe(RAW_EVENTS_KEPT_PER_FINDING);
-    expect((await db.runtimeEvent.findFirstOrThrow({ orderBy: { occurredAt: "asc" } })).output).toBe("event 20");
+    expect((await db.runtimeEvent.findFirstOrThrow({ orderBy: { occurredAt: "asc" } })).output).toBe(`event ${total - RAW_EVENTS_KEPT_PER_FINDING}`);
   });
 });

@@ -18,6 +18,11 @@ import { GroupCommit, type Outcome } from "@/lib/ingest/falco/group-commit";
 
 /** Raw events kept per runtime finding; older ones are dropped (the finding keeps the count). */
 export const RAW_EVENTS_KEPT_PER_FINDING = 500;
+/**
+ * A finding over the limit is pruned once every this many alerts, back to the limit: pruning on
+ * every alert of a noisy rule ranked its 500 events for each one (a third of the throughput).
+ */
+export const PRUNE_EVERY = 50;
 
 export interface RuntimeIngestResult {
   accepted: number;
@@ -231,7 +236,8 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
   }));
   const json = pgJson(rows);
   const now = target.now.toISOString();
-  // Answers the findings that have had more alerts than are kept: only those need pruning.
+  // Answers the findings this batch took past the next multiple of PRUNE_EVERY over the limit: only
+  // those are pruned, so each keeps between the limit and the limit + PRUNE_EVERY raw events.
   const overfull = await sql.query<{ identityKey: string }>(
     `
     WITH incoming AS (
@@ -261,8 +267,9 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     history AS (
       INSERT INTO "FindingEvent" ("findingId", type, "toStatus", at)
       SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", $4::timestamptz FROM upserted WHERE created)
-    SELECT "identityKey" FROM upserted WHERE events > $5`,
-    [json, target.targetKey, target.clusterId, now, RAW_EVENTS_KEPT_PER_FINDING],
+    SELECT u."identityKey" FROM upserted u JOIN incoming i ON i.k = u."identityKey"
+    WHERE u.events > $5 AND ceil((u.events - $5)::numeric / $6) > ceil(GREATEST(u.events - i.n - $5, 0)::numeric / $6)`,
+    [json, target.targetKey, target.clusterId, now, RAW_EVENTS_KEPT_PER_FINDING, PRUNE_EVERY],
   );
   // Events of findings this batch created get their link now.
   const links = pgJson(alerts.filter((a) => unlinked.has(a.eventKey)).map((a) => ({ e: a.eventKey, k: a.findingKey })));
