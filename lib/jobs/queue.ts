@@ -14,6 +14,7 @@ import { deliverDue } from "@/lib/notify/deliver";
 import { notifyExpiringExceptions, notifySlaBreaches } from "@/lib/notify/scheduled";
 import { setDeliveryWaker } from "@/lib/notify/wake";
 import { rebuildRollups } from "@/lib/reports/rollups";
+import { oneReplicaAtATime } from "@/lib/startup/one-at-a-time";
 
 const DELIVER = "notify.deliver";
 
@@ -47,19 +48,26 @@ const ranBy = `${hostname()}:${process.pid}`;
 
 /** Starts this replica's worker (once per process); the app server calls it at start-up. */
 export function startJobQueue(): Promise<PgBoss> {
-  globalForJobs.portcullisJobs ??= start();
+  globalForJobs.portcullisJobs ??= startWorker();
   return globalForJobs.portcullisJobs;
 }
 
-async function start(): Promise<PgBoss> {
+/** A replica's worker: the queues and schedules made sure of, then taken from. */
+export async function startWorker(): Promise<PgBoss> {
   // pg-boss's own tables live in their own schema, created (under its lock) by the first replica.
   const boss = new PgBoss({ connectionString: env().databaseUrl, schema: "pgboss", max: 2, application_name: "portcullis-jobs" });
   boss.on("error", (error) => logUnexpected("jobs", error));
-  await boss.start();
+  // Replicas that start together would deadlock in pg-boss's set-up and queue creation (its
+  // partitions): they take turns; later starts find it all there.
+  await oneReplicaAtATime(env().databaseUrl, "jobs-setup", async () => {
+    await boss.start();
+    for (const job of scheduledJobs()) {
+      await boss.createQueue(job.name);
+      await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+    }
+  });
   onShutdown(() => boss.stop({ graceful: true, timeout: 10_000, wait: true }));
   for (const job of scheduledJobs()) {
-    await boss.createQueue(job.name);
-    await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
     await boss.work(job.name, { includeMetadata: true }, async ([delivered]) => record(job, delivered.id, minuteOf(delivered.createdOn)));
   }
   // A queued webhook event is sent at once by whichever replica takes this job (at most one waiting at a time).

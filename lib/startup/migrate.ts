@@ -5,24 +5,16 @@
 // blocking child process would leave it unable to answer.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import pg from "pg";
 import { applyRoutines } from "@/lib/startup/routines";
-
-const LOCK = "SELECT pg_advisory_lock(hashtextextended('portcullis:migrate', 0))";
+import { oneReplicaAtATime } from "@/lib/startup/one-at-a-time";
 
 export async function migrateDeploy(databaseUrl: string, options: { quiet?: boolean } = {}): Promise<void> {
-  const lock = new pg.Client({ connectionString: databaseUrl, application_name: "portcullis-migrate" });
-  await lock.connect();
-  try {
-    await lock.query(LOCK);
+  await oneReplicaAtATime(databaseUrl, "migrate", async (session) => {
     const stdout = await prismaMigrateDeploy(databaseUrl);
     const applied = /(\d+) migrations? found/.exec(stdout)?.[1];
-    const routines = await applyRoutines(lock);
+    const routines = await applyRoutines(session);
     if (!options.quiet) console.log(`[portcullis] database schema is up to date${applied ? ` (${applied} migrations)` : ""}${routines.length ? `, routines ${routines.join(", ")} applied` : ""}`);
-  } finally {
-    // Ending the session releases the lock.
-    await lock.end().catch(() => undefined);
-  }
+  });
 }
 
 async function prismaMigrateDeploy(databaseUrl: string): Promise<string> {

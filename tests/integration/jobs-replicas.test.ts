@@ -1,0 +1,32 @@
+// Replicas of a Deployment start together: each sets up the job queue's queues and schedules on
+// the same database at the same moment (pg-boss deadlocked doing that, and the replica failed).
+import { afterEach, describe, expect, it } from "vitest";
+import type PgBoss from "pg-boss";
+import { scheduledJobs, startWorker } from "@/lib/jobs/queue";
+import { sqlPool } from "@/lib/sql";
+
+let workers: PgBoss[] = [];
+
+afterEach(async () => {
+  await Promise.all(workers.map((w) => w.stop({ graceful: false, wait: true })));
+  workers = [];
+});
+
+describe("job queue set-up", () => {
+  it("lets replicas that start at the same moment on a new database all come up, with each queue and schedule once", async () => {
+    for (let round = 0; round < 3; round++) {
+      // A database the queue has never seen, as on a first deployment.
+      await sqlPool("interactive").query("DROP SCHEMA IF EXISTS pgboss CASCADE");
+      const started = await Promise.allSettled([startWorker(), startWorker(), startWorker()]);
+      workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+      expect(started.map((s) => (s.status === "rejected" ? String(s.reason) : "started"))).toEqual(["started", "started", "started"]);
+      const names = scheduledJobs().map((j) => j.name).sort();
+      const queues = await sqlPool("interactive").query<{ name: string }>(`SELECT name FROM pgboss.queue WHERE name = ANY($1) ORDER BY name`, [names]);
+      expect(queues.rows.map((q) => q.name)).toEqual(names);
+      const schedules = await sqlPool("interactive").query<{ name: string }>(`SELECT name FROM pgboss.schedule ORDER BY name`);
+      expect(schedules.rows.map((q) => q.name)).toEqual(names);
+      await Promise.all(workers.map((w) => w.stop({ graceful: false, wait: true })));
+      workers = [];
+    }
+  });
+});
