@@ -83,7 +83,7 @@ function startListening(): void {
 }
 
 async function listen(): Promise<void> {
-  const client = new pg.Client({ connectionString: env().databaseUrl, application_name: "portcullis-token-listener", keepAlive: true });
+  const client = new pg.Client({ connectionString: env().databaseUrl, application_name: "portcullis-token-listener", keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   state.client = client;
   const lost = () => {
     if (state.client !== client) return;
