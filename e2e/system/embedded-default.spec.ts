@@ -79,6 +79,15 @@ test("npm start on the embedded database answers 200 concurrent mixed requests, 
   expect(log).not.toContain(token);
   for (const cookie of cookies.values()) expect(log).not.toContain(cookie.split("=")[1].split(".")[0]);
 
+  // A token the admin CLI (another process) revokes is refused within moments, runtime alerts
+  // included (they may be let in by a token verified just before: see lib/tokens/verified-cache.ts).
+  await adminCli(embedded, "revoke-token", "--prefix", token.slice(0, 12));
+  const alert = JSON.stringify({ rule: "After revocation", priority: "Warning", time: new Date().toISOString(), output: "late", output_fields: { "k8s.ns.name": "shop" } });
+  for (const route of ["runtime-events?cluster=load", "scans"]) {
+    const status = async () => (await fetch(`${app.url}/api/v1/${route}`, { method: "POST", body: alert, headers: { authorization: `Bearer ${token}` } })).status;
+    await expect.poll(status, { timeout: 2_000, intervals: [100] }).toBe(401);
+  }
+
   // SIGTERM to the process the user started stops the server and the embedded database.
   expect(await stopApp(app)).toBe(0);
   expect(await portOpen(PORT)).toBe(false);

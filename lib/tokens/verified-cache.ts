@@ -6,11 +6,13 @@
 // any change to a token that matters (revoked, expired, rebound, deleted), and the cache is used
 // only while this process listens. So a revocation takes effect on every replica as soon as the
 // notification arrives, and while the listener is down (starting, reconnecting, or a database
-// that cannot deliver notifications) every request looks its token up as before.
+// that does not deliver one session's notifications to another, like the embedded one) every
+// request looks its token up as before.
 import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import pg from "pg";
 import { env } from "@/lib/env";
+import { sqlPool } from "@/lib/sql";
 import { onShutdown } from "@/lib/shutdown";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
 
@@ -107,10 +109,12 @@ async function listen(): Promise<void> {
       });
     });
     await client.query(`LISTEN ${CHANNEL}`);
-    await client.query(`SELECT pg_notify($1, $2)`, [CHANNEL, probe]);
+    // Sent from another connection, as a revocation would be: the embedded database delivered a
+    // listener its own notification but not one from the admin CLI, so there the cache stays off.
+    await sqlPool("interactive").query(`SELECT pg_notify($1, $2)`, [CHANNEL, probe]);
     if (!(await delivered)) {
       state.unsupported = true;
-      console.warn("[portcullis] the database delivered no notification: API tokens are looked up on every request");
+      console.warn("[portcullis] this database does not pass notifications between connections: runtime alerts look their API token up on every request");
       await client.end();
       return;
     }
