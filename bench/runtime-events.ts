@@ -13,7 +13,7 @@ export interface RuntimeFigures {
   p50: number;
   p95: number;
   /** alerts counted by their findings */
-  stored: number;
+  counted: number;
   /** raw events kept for drill-down */
   kept: number;
   requests: number;
@@ -68,17 +68,17 @@ export async function benchRuntimeEvents(base: string, token: string, databaseUr
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   // Every alert counts into its finding; the raw events beyond each finding's limit are pruned.
-  const stored = Number((await client.query(`SELECT COALESCE(sum((details->>'eventCount')::int), 0) AS n FROM "Finding" WHERE kind = 'runtime'`)).rows[0].n);
+  const counted = Number((await client.query(`SELECT COALESCE(sum((details->>'eventCount')::int), 0) AS n FROM "Finding" WHERE kind = 'runtime'`)).rows[0].n);
   const kept = Number((await client.query(`SELECT count(*) AS n FROM "RuntimeEvent"`)).rows[0].n);
   await client.end();
-  return { runs: perRun, floor: quantile(floors, 0.5), p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), stored, kept, requests: REQUESTS * (runs + 1) };
+  return { runs: perRun, floor: quantile(floors, 0.5), p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), counted, kept, requests: REQUESTS * (runs + 1) };
 }
 
 export function runtimeRow(f: RuntimeFigures): string {
   const sorted = [...f.runs].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   return [
-    `Runtime events: ${f.requests.toLocaleString("en")} single-event posts from ${CLIENTS} clients, ${f.stored.toLocaleString("en")} counted by their findings (none lost: ${f.stored === f.requests ? "yes" : "NO"}), ${f.kept.toLocaleString("en")} raw events kept`,
+    `Runtime events: ${f.requests.toLocaleString("en")} single-event posts from ${CLIENTS} clients, ${f.counted.toLocaleString("en")} counted by their findings (none lost: ${f.counted === f.requests ? "yes" : "NO"}), ${f.kept.toLocaleString("en")} raw events kept`,
     `  requests/s min ${sorted[0].toFixed(0)} · median ${median.toFixed(0)} · max ${sorted[sorted.length - 1].toFixed(0)} (target ≥ 1000); latency p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms`,
     `  floor (same route, refused before any work) ${f.floor.toFixed(0)} requests/s · ratio ${(median / f.floor).toFixed(2)}`,
   ].join("\n");
