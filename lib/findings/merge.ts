@@ -206,7 +206,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
        "teamId", "vulnerabilityId", "vulnerabilityKey", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
        "fixedVersion", fixable, "scannerStatus", location, "startLine", details, status, "statusChangedAt",
        "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "fixedAt", "fixedByScanId", "dueAt", "fixAvailableAt")
-     SELECT gen_random_uuid()::text, i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.vk, i.rule,
+     SELECT uuid_v7(), i.k, i.kind::"FindingKind", $4, ARRAY[$2]::text[], $5, $6, i.ns, i.wl, i.team, i.vid, i.vk, i.rule,
        i.title, i.sev::"Severity", i.cvss, i.pkg, i.ver, i.path, i.purl, i.fix, i.fixable, i.sst, i.loc, i.line, i.det,
        COALESCE(i.init, 'open')::"FindingStatus", $3::timestamptz, $3::timestamptz, $1, $3::timestamptz, $1,
        CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${dueSql(sla, "$3::timestamptz", "joined")},

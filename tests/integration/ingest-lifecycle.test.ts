@@ -22,6 +22,20 @@ function alpineWithout(...ids: string[]): string {
 
 beforeEach(resetDatabase);
 
+describe("finding ids", () => {
+  it("are time-ordered UUIDs, so a later scan's new findings sort after an earlier one's (they fill the indexes' right edge)", async () => {
+    const first = await ingestReport({ body: fixtureText("trivy/trivy_ubuntu-1804.json"), context });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await ingestReport({ body: fixtureText("trivy/trivy_centos-7.json"), context });
+    const ids = async (scanId: string) => (await db.finding.findMany({ where: { firstScanId: scanId }, select: { id: true } })).map((f) => f.id).sort();
+    const [earlier, later] = [await ids(first.scanId), await ids(second.scanId)];
+    expect(earlier.length).toBeGreaterThan(0);
+    expect(later.length).toBeGreaterThan(0);
+    for (const id of [...earlier, ...later]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(earlier[earlier.length - 1] < later[0]).toBe(true);
+  });
+});
+
 describe("ingesting every Trivy image fixture", () => {
   it.each([
     ["trivy_alpine-310.json", 4],

@@ -246,7 +246,7 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     upserted AS (
       INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "clusterId", "namespaceId", "teamId", "ruleId", title,
         severity, location, details, status, "statusChangedAt", "firstSeenAt", "lastSeenAt", "dueAt")
-      SELECT gen_random_uuid()::text, i.k, 'runtime'::"FindingKind", $2, ARRAY['falco']::text[], $3,
+      SELECT uuid_v7(), i.k, 'runtime'::"FindingKind", $2, ARRAY['falco']::text[], $3,
         i.ns, i.team, i.rule, i.title, i.sev::"Severity", i.loc, jsonb_build_object('eventCount', i.n, 'lastOutput', i.out),
         'open'::"FindingStatus", $4::timestamptz, i.first, i.last,
         sla_due_at(i.sev::"Severity", i.team, $4::timestamptz)
