@@ -10,10 +10,11 @@ import { consumeIngest, type IngestBudget } from "@/lib/security/rate-limit";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
 
 /**
- * A token scope (ingest routes name their rate budget), a signed-in person with a permission
- * (the UI's own data routes, by session cookie), or explicitly no auth.
+ * A token scope (ingest routes name their rate budget; `remembered`: the token may be one verified
+ * moments ago, see verifyApiToken), a signed-in person with a permission (the UI's own data
+ * routes, by session cookie), or explicitly no auth.
  */
-type Access = { token: TokenScope; budget?: IngestBudget } | { session: Action } | { public: true };
+type Access = { token: TokenScope; budget?: IngestBudget; remembered?: boolean } | { session: Action } | { public: true };
 
 export interface ApiContext<A extends Access> {
   request: Request;
@@ -29,8 +30,7 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
   return async (request: Request, segments?: { params: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const sourceIp = clientIp(request.headers);
-      // Runtime alerts may be let in by a token verified moments ago (see verifyApiToken).
-      const token = "token" in access ? await authenticate(request, access.token, sourceIp, access.budget === "runtime-events") : null;
+      const token = "token" in access ? await authenticate(request, access.token, sourceIp, access.remembered ?? false) : null;
       const viewer = "session" in access ? await signedIn(request, access.session) : null;
       // Ingest is rate limited per token, before the body is read.
       if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id, access.budget ?? "scans");

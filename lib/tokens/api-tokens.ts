@@ -80,16 +80,14 @@ export async function verifyApiToken(raw: string, now = new Date(), sourceIp: st
 /** Reads a token that is not revoked (plain SQL: this runs for every runtime alert the cache misses). */
 async function lookUpToken(hash: string): Promise<TokenRow | undefined> {
   const since = lookupGeneration();
-  const rows = await sqlPool("interactive").query<TokenRow & { revokedAt: Date | null }>(
+  const rows = await sqlPool("interactive").query<TokenRow>(
     // (the columns hold UTC without a zone, as Prisma writes them: read them as UTC)
     `SELECT id, prefix, scopes::text[] AS scopes, "teamId", "clusterId", "expiresAt" AT TIME ZONE 'UTC' AS "expiresAt",
-       "revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", "lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt"
-     FROM "ApiToken" WHERE hash = $1`,
+       "lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt"
+     FROM "ApiToken" WHERE hash = $1 AND "revokedAt" IS NULL`,
     [hash],
   );
-  const found = rows.rows[0];
-  if (!found || found.revokedAt) return undefined;
-  const token: TokenRow = { id: found.id, prefix: found.prefix, scopes: found.scopes, teamId: found.teamId, clusterId: found.clusterId, expiresAt: found.expiresAt, lastUsedAt: found.lastUsedAt };
-  rememberToken(hash, token, since);
+  const token = rows.rows[0];
+  if (token) rememberToken(hash, token, since);
   return token;
 }

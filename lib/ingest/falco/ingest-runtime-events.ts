@@ -197,7 +197,7 @@ async function insertNewEvents(sql: Sql, clusterId: string, rows: Alert[]): Prom
        time text, "occurredAt" timestamptz, source text, hostname text, output text, fields jsonb)
      ON CONFLICT ("eventKey") DO NOTHING
      RETURNING "eventKey", "findingId" IS NULL AS unlinked`,
-    [clusterId, pgJson(unique.map(({ eventKey, findingKey, namespace, workload, rule, priority, severity, time, occurredAt, source, hostname, output, fields }) => ({ eventKey, findingKey, namespace, workload, rule, priority, severity, time, occurredAt, source, hostname, output, fields })))],
+    [clusterId, pgJson(unique)],
   );
   return inserted.rows;
 }
@@ -272,14 +272,16 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     [json, target.targetKey, target.clusterId, now, RAW_EVENTS_KEPT_PER_FINDING, PRUNE_EVERY],
   );
   // Events of findings this batch created get their link now.
-  const links = pgJson(alerts.filter((a) => unlinked.has(a.eventKey)).map((a) => ({ e: a.eventKey, k: a.findingKey })));
-  if (unlinked.size > 0) await sql.query(
-    `UPDATE "RuntimeEvent" e SET "findingId" = f.id
-     FROM jsonb_to_recordset($1::jsonb) AS l(e text, k text)
-     JOIN "Finding" f ON f."identityKey" = l.k
-     WHERE e."eventKey" = l.e`,
-    [links],
-  );
+  if (unlinked.size > 0) {
+    const links = pgJson(alerts.filter((a) => unlinked.has(a.eventKey)).map((a) => ({ e: a.eventKey, k: a.findingKey })));
+    await sql.query(
+      `UPDATE "RuntimeEvent" e SET "findingId" = f.id
+       FROM jsonb_to_recordset($1::jsonb) AS l(e text, k text)
+       JOIN "Finding" f ON f."identityKey" = l.k
+       WHERE e."eventKey" = l.e`,
+      [links],
+    );
+  }
   // A fixed alert that fires again was reopened above; raw events beyond the limit go, oldest first.
   if (overfull.rows.length === 0) return;
   await sql.query(

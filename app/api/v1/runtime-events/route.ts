@@ -12,7 +12,7 @@ import { runtimeAnswerSchema } from "@/lib/ingest/answers";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute({ token: "ingest", budget: "runtime-events" }, async ({ request, url, token }) => {
+export const POST = apiRoute({ token: "ingest", budget: "runtime-events", remembered: true }, async ({ request, url, token }) => {
   const bound = await bindToToken(runtimeEventsQuerySchema.parse(queryObject(url)), token);
   if (!bound.cluster) throw new AppError("bad_request", "cluster= is required: name the cluster these events come from");
   const result = await withinByteBudget("runtime-events", request, async () =>
