@@ -25,6 +25,20 @@ BEGIN
   IF current_setting('portcullis.read_model', true) = 'unchanged' THEN
     RETURN NULL;
   END IF;
+  -- Nothing that episodes or rollups hold changed (an upsert whose rows all existed; a runtime
+  -- alert counted into its open finding): return before the statements below.
+  IF TG_OP = 'INSERT' AND NOT EXISTS (SELECT 1 FROM new_rows) THEN
+    RETURN NULL;
+  END IF;
+  -- (Nested: an expression is planned whole, and an INSERT trigger has no old_rows.)
+  IF TG_OP = 'UPDATE' THEN
+    IF NOT EXISTS (
+      SELECT id, status, "dueAt", "statusChangedAt", "fixedAt", "teamId", "clusterId", "imageId", severity, kind FROM new_rows
+      EXCEPT ALL
+      SELECT id, status, "dueAt", "statusChangedAt", "fixedAt", "teamId", "clusterId", "imageId", severity, kind FROM old_rows) THEN
+      RETURN NULL;
+    END IF;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     INSERT INTO "FindingEpisode" ("findingId", "openedAt", "closedAt", "closedAs", reopened, "dueAt")
     SELECT n.id, n."firstSeenAt",
