@@ -62,6 +62,25 @@ describe("POST /api/v1/runtime-events", () => {
     expect(await db.scan.count()).toBe(0);
   });
 
+  it("counts alerts of the same findings from two senders (two bindings, batched apart) at once exactly, without deadlock", async () => {
+    await post(fixtureText("falco/falco-website_syscall-k8s-alerts.jsonl")); // the cluster exists
+    const cluster = await db.cluster.findUniqueOrThrow({ where: { name: "prod-eu" } });
+    const bound = (await createApiToken({ name: "bound", scopes: ["ingest"], clusterId: cluster.id })).token;
+    const event = (i: number, sender: string) =>
+      JSON.stringify({ output: `shell ${sender} ${i}`, priority: "Warning", rule: `Rule ${i % 5}`, time: new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString(), output_fields: { "k8s.ns.name": `ns-${(i * 7) % 3}`, "k8s.pod.name": `api-${i % 4}-7d9f8b6c5d-x2k4p` } });
+    const before = await db.runtimeEvent.count();
+    const responses = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => [
+        post(event(i, "a")),
+        POST(new Request("http://localhost/api/v1/runtime-events?cluster=prod-eu", { method: "POST", body: event(i, "b"), headers: { authorization: `Bearer ${bound}` } })),
+      ]).flat(),
+    );
+    expect(responses.map((r) => r.status)).toEqual(responses.map(() => 202));
+    expect(await db.runtimeEvent.count()).toBe(before + 240);
+    const findings = await db.finding.findMany({ where: { kind: "runtime", ruleId: { startsWith: "Rule " } } });
+    expect(findings.reduce((n, f) => n + (f.details as { eventCount: number }).eventCount, 0)).toBe(240);
+  });
+
   it("has a budget of its own, and alerts it refuses leave a trace in the audit log", async () => {
     process.env.RUNTIME_EVENT_REQUESTS_PER_MIN = "2";
     process.env.INGEST_REQUESTS_PER_MIN = "1";

@@ -64,7 +64,9 @@ interface Stored {
   refused: { count: number; reasons: string[] };
 }
 
-// Alerts of one cluster and one token binding go in together (see group-commit.ts).
+// Alerts of one cluster and one token binding go in together (see group-commit.ts). Batches of
+// other bindings may run at the same time: the rows they share are written in key order, so they
+// wait for each other and never deadlock.
 const batches = new GroupCommit<Submission, Stored>((submissions) =>
   inTransaction((sql) => storeSubmissions(sql, submissions), "events"),
 );
@@ -95,7 +97,6 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
 async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Outcome<Stored>[]> {
   const { cluster: clusterName, binding } = submissions[0];
   const now = submissions.reduce((latest, s) => (s.now > latest ? s.now : latest), submissions[0].now);
-  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`runtime:${clusterName}`]);
   const r = newResolution({
     sql,
     rules: await loadOwnershipRules(sql),
@@ -186,7 +187,7 @@ async function allowedPlaces(r: Resolution, namespaces: string[]): Promise<Map<s
  * linked to its finding when that exists already (unlinked: the finding is new in this batch).
  */
 async function insertNewEvents(sql: Sql, clusterId: string, rows: Alert[]): Promise<{ eventKey: string; unlinked: boolean }[]> {
-  const unique = [...new Map(rows.map((r) => [r.eventKey, r])).values()];
+  const unique = [...new Map(rows.map((r) => [r.eventKey, r])).values()].sort((a, b) => (a.eventKey < b.eventKey ? -1 : 1));
   if (unique.length === 0) return [];
   // One statement (a batch is a few dozen alerts: a staging table cost three more round trips).
   const inserted = await sql.query<{ eventKey: string; unlinked: boolean }>(
@@ -250,7 +251,7 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
         i.ns, i.team, i.rule, i.title, i.sev::"Severity", i.loc, jsonb_build_object('eventCount', i.n, 'lastOutput', i.out),
         'open'::"FindingStatus", $4::timestamptz, i.first, i.last,
         sla_due_at(i.sev::"Severity", i.team, $4::timestamptz)
-      FROM incoming i
+      FROM incoming i ORDER BY i.k
       ON CONFLICT ("identityKey") DO UPDATE SET
         "teamId" = EXCLUDED."teamId", "namespaceId" = EXCLUDED."namespaceId",
         "firstSeenAt" = LEAST("Finding"."firstSeenAt", EXCLUDED."firstSeenAt"),
