@@ -25,6 +25,24 @@ test("pages and API answers carry the security headers", async ({ request }) => 
   expect(api["x-content-type-options"]).toBe("nosniff");
 });
 
+test("runtime alerts carry the API's security headers whether Next or the server's direct route answers them", async ({ request }) => {
+  const token = admin("create-token", "--name", unique("headers"), "--scope", "ingest");
+  const alert = (i: number) => JSON.stringify({ output: "shell", priority: "Notice", rule: "Terminal shell in container", time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() });
+  // The first may load the route's module through Next; the ones after are served directly.
+  for (let i = 0; i < 3; i++) {
+    for (const headers of [{ authorization: `Bearer ${token}` }, {}] as Record<string, string>[]) {
+      const response = await request.post(`/api/v1/runtime-events?cluster=${unique("headers")}`, { headers, data: alert(i) });
+      expect(response.status()).toBe("authorization" in headers ? 202 : 401);
+      const answer = response.headers();
+      expect(answer["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(answer["x-content-type-options"]).toBe("nosniff");
+      expect(answer["x-frame-options"]).toBe("DENY");
+      expect(answer["strict-transport-security"]).toMatch(/max-age=\d+/);
+      expect(answer["cache-control"]).toBe("no-store, no-transform");
+    }
+  }
+});
+
 test("the pages run under the CSP without a single violation", async ({ page }) => {
   const violations: string[] = [];
   page.on("console", (message) => {

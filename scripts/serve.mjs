@@ -26,7 +26,10 @@ const server = createServer((request, response) => {
     if (stopping && inFlight === 0) finish();
   });
   if (stopping) response.setHeader("Connection", "close");
-  handle(request, response);
+  // A route the app serves without Next (lib/api/direct-route.ts), once its module is loaded.
+  const direct = request.method === "POST" ? globalThis.portcullisDirectRoutes?.get(request.url.split("?")[0]) : undefined;
+  if (direct) direct(request, response);
+  else handle(request, response);
 });
 
 server.on("clientError", (error, socket) => {

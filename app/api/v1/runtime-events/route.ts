@@ -1,6 +1,7 @@
 // POST /api/v1/runtime-events — Falco events (JSON, array or NDJSON; Falcosidekick's webhook body as is). Token scope: ingest.
 import { AppError } from "@/lib/errors";
 import { apiRoute, queryObject } from "@/lib/api/handler";
+import { serveDirectly } from "@/lib/api/direct-route";
 import { readJsonText } from "@/lib/api/body";
 import { withinByteBudget } from "@/lib/api/inflight";
 import { env } from "@/lib/env";
@@ -20,3 +21,6 @@ export const POST = apiRoute({ token: "ingest", budget: "runtime-events", rememb
   );
   return Response.json(runtimeAnswerSchema.parse(result), { status: 202 });
 });
+
+// One alert per request: served without Next's per-request work once this module is loaded.
+serveDirectly("/api/v1/runtime-events", POST);
