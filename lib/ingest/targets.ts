@@ -11,7 +11,7 @@ import { pgArray, pgText } from "@/lib/sql";
 import type { ArtifactTargetInfo, ImageTargetInfo, ReportTarget, WorkloadRef } from "@/lib/findings/model";
 import { ReportError } from "@/lib/ingest/errors";
 import { splitWorkload, type IngestContext } from "@/lib/ingest/context";
-import { clusterRuleOwner, namespaceRuleOwner, owningTeamId, rulesMentionCluster, type Rule } from "@/lib/ownership/resolve-team";
+import { clusterRuleOwner, namespaceRuleOwner, OWNERSHIP_RULES_QUERY, owningTeamId, rulesMentionCluster, type Rule } from "@/lib/ownership/resolve-team";
 
 /** An image is its repository plus its content: the digest, else the config id, else the tag. */
 export function imageIdentityKey(t: ImageTargetInfo): string {
@@ -72,19 +72,39 @@ export interface Resolution {
   now: Date;
   clusters: Map<string, ClusterRow>;
   namespaces: Map<string, NamespaceRow>;
-  /** Namespace rows read ahead in one query (readNamespaces), by "clusterId/name"; null: not there. */
+  /** Rows read ahead (resolutionForCluster): clusters by name; null: not there. */
+  storedClusters: Map<string, OwnedRow | null>;
+  /** Namespace rows read ahead, by "clusterId/name"; null: not there. */
   stored: Map<string, OwnedRow | null>;
 }
 
-export function newResolution(r: Omit<Resolution, "clusters" | "namespaces" | "stored">): Resolution {
-  return { ...r, clusters: new Map(), namespaces: new Map(), stored: new Map() };
+type ReadAhead = "clusters" | "namespaces" | "stored" | "storedClusters";
+
+export function newResolution(r: Omit<Resolution, ReadAhead>): Resolution {
+  return { ...r, clusters: new Map(), namespaces: new Map(), stored: new Map(), storedClusters: new Map() };
 }
 
-/** Reads the rows of many namespaces of a cluster in one query, for writeNamespace to use. */
-export async function readNamespaces(r: Resolution, cluster: ClusterRow, names: string[]): Promise<void> {
-  const rows = await r.sql.query<OwnedRow & { name: string }>(`SELECT id, "teamId", name FROM "Namespace" WHERE "clusterId" = $1 AND name = ANY($2::text[])`, [cluster.id, names]);
-  for (const name of names) r.stored.set(`${cluster.id}/${name}`, null);
-  for (const row of rows.rows) r.stored.set(`${cluster.id}/${row.name}`, { id: row.id, teamId: row.teamId });
+/**
+ * A resolution for writes in one cluster, with what they read fetched in one query: the ownership
+ * rules, the cluster's row and the rows of the namespaces named. (A runtime alert batch is a few
+ * alerts, and each round trip is a wait for every request in the batch.)
+ */
+export async function resolutionForCluster(r: Omit<Resolution, ReadAhead | "rules">, clusterName: string, namespaces: string[]): Promise<Resolution> {
+  const { rows } = await r.sql.query<{ rules: Rule[]; cluster: OwnedRow | null; namespaces: (OwnedRow & { name: string })[] }>(
+    `SELECT (SELECT COALESCE(json_agg(x), '[]') FROM (${OWNERSHIP_RULES_QUERY}) x) AS rules,
+            (SELECT json_build_object('id', id, 'teamId', "teamId") FROM "Cluster" WHERE name = $1) AS cluster,
+            (SELECT COALESCE(json_agg(json_build_object('id', n.id, 'teamId', n."teamId", 'name', n.name)), '[]')
+             FROM "Namespace" n JOIN "Cluster" c ON c.id = n."clusterId" WHERE c.name = $1 AND n.name = ANY($2::text[])) AS namespaces`,
+    [clusterName, namespaces],
+  );
+  const ahead = rows[0];
+  const resolution = newResolution({ ...r, rules: ahead.rules });
+  resolution.storedClusters.set(clusterName, ahead.cluster);
+  if (ahead.cluster) {
+    for (const name of namespaces) resolution.stored.set(`${ahead.cluster.id}/${name}`, null);
+    for (const row of ahead.namespaces) resolution.stored.set(`${ahead.cluster.id}/${row.name}`, { id: row.id, teamId: row.teamId });
+  }
+  return resolution;
 }
 
 export async function resolveTarget(r: Resolution, target: ReportTarget, options: { clusterWide: boolean }): Promise<ResolvedTarget> {
@@ -166,7 +186,8 @@ export async function clusterRow(r: Resolution, name: string): Promise<ClusterRo
   const cached = r.clusters.get(name);
   if (cached) return cached;
   const byRule = clusterRuleOwner(r.rules, name);
-  const found = await selectCluster(r.sql, name);
+  const stored = r.storedClusters.get(name);
+  const found = stored === undefined ? await selectCluster(r.sql, name) : (stored ?? undefined);
   let row: ClusterRow;
   if (found) {
     row = { id: found.id, name, teamId: byRule ?? found.teamId, created: false };

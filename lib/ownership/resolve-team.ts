@@ -33,8 +33,11 @@ export function pickOwningRule(rules: readonly Rule[], subject: OwnershipSubject
 }
 
 /** Ownership rules of the current transaction; a report resolves many targets, so read them once. */
+/** Every rule, as Rule rows (also read ahead with other rows: lib/ingest/targets.ts). */
+export const OWNERSHIP_RULES_QUERY = `SELECT "teamId", "repositoryPrefix", "clusterName", namespace FROM "OwnershipRule"`;
+
 export async function loadOwnershipRules(sql: Sql): Promise<Rule[]> {
-  const { rows } = await sql.query<Rule>(`SELECT "teamId", "repositoryPrefix", "clusterName", namespace FROM "OwnershipRule"`);
+  const { rows } = await sql.query<Rule>(OWNERSHIP_RULES_QUERY);
   return rows;
 }
 

@@ -7,8 +7,7 @@ import { ReportError } from "@/lib/ingest/errors";
 import { identityKey, runtimeLocalKey } from "@/lib/findings/identity";
 import { severityRank } from "@/lib/findings/severity";
 import type { Severity } from "@/lib/findings/model";
-import { clusterRow, newResolution, readNamespaces, writeCluster, writeNamespace, type Resolution } from "@/lib/ingest/targets";
-import { loadOwnershipRules } from "@/lib/ownership/resolve-team";
+import { clusterRow, resolutionForCluster, writeCluster, writeNamespace, type ClusterRow, type Resolution } from "@/lib/ingest/targets";
 import { AccessDenied } from "@/lib/authz/errors";
 import { AppError } from "@/lib/errors";
 import { identifierProblem, LIMITS } from "@/lib/ingest/storable";
@@ -97,17 +96,12 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
 async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Outcome<Stored>[]> {
   const { cluster: clusterName, binding } = submissions[0];
   const now = submissions.reduce((latest, s) => (s.now > latest ? s.now : latest), submissions[0].now);
-  const r = newResolution({
-    sql,
-    rules: await loadOwnershipRules(sql),
-    context: { format: "auto", cluster: clusterName },
-    named: null,
-    binding,
-    now,
-  });
+  const namespaces = [...new Set(submissions.flatMap((s) => s.alerts.map(({ place }) => place.namespace)))];
+  const storable = namespaces.filter((n) => n && !identifierProblem(n, LIMITS.name));
+  const r = await resolutionForCluster({ sql, context: { format: "auto", cluster: clusterName }, named: null, binding, now }, clusterName, storable);
   const cluster = await clusterRow(r, clusterName);
   const targetKey = `cluster:${cluster.id}/runtime`;
-  const places = await allowedPlaces(r, submissions.flatMap((s) => s.alerts.map(({ place }) => place.namespace)));
+  const places = await allowedPlaces(r, cluster, namespaces);
   const rowsOf = submissions.map((submission) => {
     const rows: Alert[] = [];
     for (const { event, raw, place } of submission.alerts) {
@@ -160,12 +154,9 @@ async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Ou
  * cluster's), and the cluster itself for alerts outside any namespace (the host). A place it may
  * not write is kept as the refusal, and its alerts are rejected with that reason.
  */
-async function allowedPlaces(r: Resolution, namespaces: string[]): Promise<Map<string, { id: string | null; teamId: string | null } | AppError>> {
-  const cluster = await clusterRow(r, r.context.cluster!);
+async function allowedPlaces(r: Resolution, cluster: ClusterRow, namespaces: string[]): Promise<Map<string, { id: string | null; teamId: string | null } | AppError>> {
   const places = new Map<string, { id: string | null; teamId: string | null } | AppError>();
-  const distinct = [...new Set(namespaces)];
-  await readNamespaces(r, cluster, distinct.filter((n) => n && !identifierProblem(n, LIMITS.name)));
-  for (const namespace of distinct) {
+  for (const namespace of namespaces) {
     const problem = identifierProblem(namespace, LIMITS.name);
     if (problem) {
       places.set(namespace, new ReportError(`an event's namespace (k8s.ns.name) ${problem}`));
