@@ -96,9 +96,12 @@ export async function releaseFindings(run: Run, exceptionIds: string[], now: Dat
   return Number(rows[0]?.n ?? 0);
 }
 
-/** After a scan merged a target: end what a new fix ends, then cover what approved exceptions cover. */
-export async function applyExceptionsToTarget(run: Run, targetKey: string, now: Date): Promise<{ covered: number; ended: number }> {
-  const [{ approved }] = (await run(`SELECT EXISTS (SELECT 1 FROM "RiskException" WHERE status = 'approved') AS approved`, [])) as { approved: boolean }[];
+/**
+ * After a scan merged a target: end what a new fix ends, then cover what approved exceptions
+ * cover. `approvedExist`: the caller has just read whether any exception is approved.
+ */
+export async function applyExceptionsToTarget(run: Run, targetKey: string, now: Date, approvedExist?: boolean): Promise<{ covered: number; ended: number }> {
+  const approved = approvedExist ?? ((await run(`SELECT EXISTS (SELECT 1 FROM "RiskException" WHERE status = 'approved') AS approved`, [])) as { approved: boolean }[])[0].approved;
   if (!approved) return { covered: 0, ended: 0 };
   const ended = await endFixedExceptions(run, targetKey, now);
   const covered = await coverFindings(run, { targetKey }, now, "status_changed");

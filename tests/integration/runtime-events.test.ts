@@ -81,6 +81,20 @@ describe("POST /api/v1/runtime-events", () => {
     expect(findings.reduce((n, f) => n + (f.details as { eventCount: number }).eventCount, 0)).toBe(240);
   });
 
+  it("covers again, at its next alert, a reopened finding whose exception is still approved (and leaves others open)", async () => {
+    const alert = (i: number, pod: string) =>
+      JSON.stringify({ output: `shell ${i}`, priority: "Warning", rule: "Terminal shell in container", time: new Date(Date.UTC(2026, 0, 3, 0, 0, i)).toISOString(), output_fields: { "k8s.ns.name": "shop", "k8s.pod.name": `${pod}-7d9f8b6c5d-x2k4p` } });
+    await post([alert(1, "api"), alert(2, "web")].join("\n"));
+    const [api, web] = await Promise.all(["shop/api", "shop/web"].map((location) => db.finding.findFirstOrThrow({ where: { kind: "runtime", location } })));
+    const lead = await db.user.create({ data: { email: "lee@acme.dev", name: "lee", role: "security_lead", emailVerified: true } });
+    await db.riskException.create({ data: { findingId: api.id, requestedById: lead.id, reason: "a debug shell, by design", status: "approved", expiresAt: new Date(Date.UTC(2099, 0, 1)) } });
+    // Marked fixed by hand, then the rule fires again on both workloads.
+    await db.finding.updateMany({ where: { id: { in: [api.id, web.id] } }, data: { status: "fixed", fixedAt: new Date(), statusChangedAt: new Date() } });
+    expect((await post([alert(3, "api"), alert(4, "web")].join("\n"))).status).toBe(202);
+    expect((await db.finding.findUniqueOrThrow({ where: { id: api.id } })).status).toBe("risk_accepted");
+    expect((await db.finding.findUniqueOrThrow({ where: { id: web.id } })).status).toBe("open");
+  });
+
   it("has a budget of its own, and alerts it refuses leave a trace in the audit log", async () => {
     process.env.RUNTIME_EVENT_REQUESTS_PER_MIN = "2";
     process.env.INGEST_REQUESTS_PER_MIN = "1";

@@ -130,8 +130,8 @@ async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Ou
   const fresh = new Set(inserted.map((a) => a.eventKey));
   const freshRows = rowsOf.flat().filter((a) => fresh.delete(a.eventKey));
   const unlinked = new Set(inserted.filter((a) => a.unlinked).map((a) => a.eventKey));
-  await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, freshRows, unlinked);
-  if (freshRows.length) await applyExceptionsToTarget(runOn(sql), targetKey, now);
+  const { approvedExceptions } = await upsertRuntimeFindings(sql, { clusterId: cluster.id, targetKey, now }, freshRows, unlinked);
+  if (approvedExceptions) await applyExceptionsToTarget(runOn(sql), targetKey, now, true);
   const stored = new Set(freshRows);
   return submissions.map((submission, i): Outcome<Stored> => {
     const namespaces = new Set(submission.alerts.map(({ place }) => place.namespace));
@@ -200,8 +200,8 @@ interface RuntimeTarget {
   now: Date;
 }
 
-async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Alert[], unlinked: Set<string>): Promise<void> {
-  if (alerts.length === 0) return;
+async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Alert[], unlinked: Set<string>): Promise<{ approvedExceptions: boolean }> {
+  if (alerts.length === 0) return { approvedExceptions: false };
   const groups = new Map<string, { first: Alert; last: Alert; count: number; severity: Severity }>();
   for (const a of alerts) {
     const g = groups.get(a.findingKey);
@@ -228,9 +228,10 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
   }));
   const json = pgJson(rows);
   const now = target.now.toISOString();
-  // Answers the findings this batch took past the next multiple of PRUNE_EVERY over the limit: only
-  // those are pruned, so each keeps between the limit and the limit + PRUNE_EVERY raw events.
-  const overfull = await sql.query<{ identityKey: string }>(
+  // Answers the findings this batch took past the next multiple of PRUNE_EVERY over the limit (only
+  // those are pruned, so each keeps between the limit and the limit + PRUNE_EVERY raw events), and
+  // whether exceptions need a look (saving the round trip of their own check).
+  const answer = await sql.query<{ overfull: string[]; approvedExceptions: boolean }>(
     `
     WITH incoming AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(k text, rule text, title text, sev text, first timestamptz,
@@ -259,10 +260,12 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     history AS (
       INSERT INTO "FindingEvent" ("findingId", type, "toStatus", at)
       SELECT id, 'created'::"FindingEventType", 'open'::"FindingStatus", $4::timestamptz FROM upserted WHERE created)
-    SELECT u."identityKey" FROM upserted u JOIN incoming i ON i.k = u."identityKey"
-    WHERE u.events > $5 AND ceil((u.events - $5)::numeric / $6) > ceil(GREATEST(u.events - i.n - $5, 0)::numeric / $6)`,
+    SELECT ARRAY(SELECT u."identityKey" FROM upserted u JOIN incoming i ON i.k = u."identityKey"
+                 WHERE u.events > $5 AND ceil((u.events - $5)::numeric / $6) > ceil(GREATEST(u.events - i.n - $5, 0)::numeric / $6)) AS overfull,
+           EXISTS (SELECT 1 FROM "RiskException" WHERE status = 'approved') AS "approvedExceptions"`,
     [json, target.targetKey, target.clusterId, now, RAW_EVENTS_KEPT_PER_FINDING, PRUNE_EVERY],
   );
+  const { overfull, approvedExceptions } = answer.rows[0];
   // Events of findings this batch created get their link now.
   if (unlinked.size > 0) {
     const links = pgJson(alerts.filter((a) => unlinked.has(a.eventKey)).map((a) => ({ e: a.eventKey, k: a.findingKey })));
@@ -275,7 +278,11 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
     );
   }
   // A fixed alert that fires again was reopened above; raw events beyond the limit go, oldest first.
-  if (overfull.rows.length === 0) return;
+  if (overfull.length > 0) await pruneRawEvents(sql, target.targetKey, overfull);
+  return { approvedExceptions };
+}
+
+async function pruneRawEvents(sql: Sql, targetKey: string, identityKeys: string[]): Promise<void> {
   await sql.query(
     `DELETE FROM "RuntimeEvent" WHERE id IN (
        SELECT id FROM (
@@ -283,6 +290,6 @@ async function upsertRuntimeFindings(sql: Sql, target: RuntimeTarget, alerts: Al
          FROM "RuntimeEvent" e JOIN "Finding" f ON f.id = e."findingId"
          WHERE f."targetKey" = $1 AND f."identityKey" = ANY($2::text[])) ranked
        WHERE rank > $3)`,
-    [target.targetKey, overfull.rows.map((r) => r.identityKey), RAW_EVENTS_KEPT_PER_FINDING],
+    [targetKey, identityKeys, RAW_EVENTS_KEPT_PER_FINDING],
   );
 }
