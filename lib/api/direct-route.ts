@@ -15,13 +15,19 @@ type WebHandler = (request: Request) => Promise<Response>;
 /** The registry serve.mjs reads: the server and the app's bundle share the process, not modules. */
 const registry = globalThis as unknown as { portcullisDirectRoutes?: Map<string, NodeHandler> };
 
+/** The routes that may be served directly: their answers get the ingest routes' headers. */
+type IngestRoute = "/api/v1/runtime-events" | "/api/v1/scans";
+
 /**
  * Lets the server hand POSTs to exactly this path to `handler` without Next, from the moment the
  * route's module is loaded (its first request goes through Next, like any other).
  */
-export function serveDirectly(path: string, handler: WebHandler): void {
+export function serveDirectly(path: IngestRoute, handler: WebHandler): void {
   const headers = ingestAnswerHeaders(process.env.NODE_ENV === "production");
-  (registry.portcullisDirectRoutes ??= new Map<string, NodeHandler>()).set(path, (request, response) => answer(handler, headers, request, response));
+  (registry.portcullisDirectRoutes ??= new Map<string, NodeHandler>()).set(path, (request, response) =>
+    // Never a rejected promise in the server (it would stop the process): a failure ends this answer.
+    answer(handler, headers, request, response).catch(() => void response.destroy()),
+  );
 }
 
 async function answer(handler: WebHandler, own: Record<string, string>, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -32,10 +32,10 @@ export function pickOwningRule(rules: readonly Rule[], subject: OwnershipSubject
   );
 }
 
-/** Ownership rules of the current transaction; a report resolves many targets, so read them once. */
 /** Every rule, as Rule rows (also read ahead with other rows: lib/ingest/targets.ts). */
 export const OWNERSHIP_RULES_QUERY = `SELECT "teamId", "repositoryPrefix", "clusterName", namespace FROM "OwnershipRule"`;
 
+/** Ownership rules of the current transaction; a report resolves many targets, so read them once. */
 export async function loadOwnershipRules(sql: Sql): Promise<Rule[]> {
   const { rows } = await sql.query<Rule>(OWNERSHIP_RULES_QUERY);
   return rows;

@@ -64,8 +64,9 @@ interface Stored {
 }
 
 // Alerts of one cluster and one token binding go in together (see group-commit.ts). Batches of
-// other bindings may run at the same time: the rows they share are written in key order, so they
-// wait for each other and never deadlock.
+// other bindings may run at the same time: the rows they share (namespaces, events, findings) are
+// written in key order, so they wait for each other; a deadlock left (two prunes of one finding)
+// is run again by inTransaction.
 const batches = new GroupCommit<Submission, Stored>((submissions) =>
   inTransaction((sql) => storeSubmissions(sql, submissions), "events"),
 );
@@ -96,7 +97,7 @@ export async function ingestRuntimeEvents(input: { body: string; cluster: string
 async function storeSubmissions(sql: Sql, submissions: Submission[]): Promise<Outcome<Stored>[]> {
   const { cluster: clusterName, binding } = submissions[0];
   const now = submissions.reduce((latest, s) => (s.now > latest ? s.now : latest), submissions[0].now);
-  const namespaces = [...new Set(submissions.flatMap((s) => s.alerts.map(({ place }) => place.namespace)))];
+  const namespaces = [...new Set(submissions.flatMap((s) => s.alerts.map(({ place }) => place.namespace)))].sort();
   const storable = namespaces.filter((n) => n && !identifierProblem(n, LIMITS.name));
   const r = await resolutionForCluster({ sql, context: { format: "auto", cluster: clusterName }, named: null, binding, now }, clusterName, storable);
   const cluster = await clusterRow(r, clusterName);
