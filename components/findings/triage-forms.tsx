@@ -89,8 +89,7 @@ const SCOPE_LABELS: Record<string, string> = {
   repository: "This vulnerability in every image of the repository",
   namespace: "This rule in a namespace",
   team: "This vulnerability in all of the team's findings",
-  cluster: "This check across the cluster",
-  workload: "This rule on this workload",
+  cluster: "This rule across the cluster",
   everywhere: "This vulnerability everywhere",
 };
 

@@ -15,15 +15,18 @@ import { loadSlaSettings } from "@/lib/sla/settings";
 import { triageOne } from "@/lib/triage/apply";
 import type { FindingKind } from "@/lib/generated/prisma/enums";
 
-export const RULE_SCOPES = ["repository", "namespace", "team", "cluster", "workload", "everywhere"] as const;
+export const RULE_SCOPES = ["repository", "namespace", "team", "cluster", "everywhere"] as const;
 export type RuleScope = (typeof RULE_SCOPES)[number];
 
-/** The scopes a rule of each kind may take (a secret is excepted one finding at a time). */
+/**
+ * The scopes a rule of each kind may take (a secret is excepted one finding at a time). A runtime
+ * finding is one rule on one workload already: "this finding" is that rule on that workload.
+ */
 export const SCOPES_BY_KIND: Record<FindingKind, readonly RuleScope[]> = {
   vulnerability: ["repository", "namespace", "team", "everywhere"],
   misconfiguration: ["cluster", "namespace"],
   compliance: ["cluster", "namespace"],
-  runtime: ["workload"],
+  runtime: ["namespace", "cluster"],
   secret: [],
 };
 
@@ -47,7 +50,7 @@ export async function requestException(actor: UserActor, input: z.input<typeof r
   }
   const finding = await db.finding.findFirst({
     where: { id: request.findingId, ...(scopeOfViewer(actor).teamIds ? { teamId: { in: actor.teamIds } } : {}) },
-    select: { id: true, kind: true, ruleId: true, packageName: true, teamId: true, clusterId: true, namespaceId: true, workloadId: true, imageId: true, image: { select: { repositoryId: true, repository: { select: { teamId: true } } } } },
+    select: { id: true, kind: true, ruleId: true, packageName: true, teamId: true, clusterId: true, namespaceId: true, imageId: true, image: { select: { repositoryId: true, repository: { select: { teamId: true } } } } },
   });
   if (!finding) throw new AppError("not_found", "No such finding");
   if (!SCOPES_BY_KIND[finding.kind].includes(request.scope)) {
@@ -76,13 +79,13 @@ export async function requestException(actor: UserActor, input: z.input<typeof r
 }
 
 interface Narrowing {
-  ids: { repositoryId?: string; namespaceId?: string; teamId?: string; clusterId?: string; workloadId?: string };
+  ids: { repositoryId?: string; namespaceId?: string; teamId?: string; clusterId?: string };
   /** the team that owns the scope; undefined: none (only leads may ask) */
   owner: string | null | undefined;
   label: string;
 }
 
-type ScopedFinding = { teamId: string | null; clusterId: string | null; namespaceId: string | null; workloadId: string | null; imageId: string | null; image: { repositoryId: string; repository: { teamId: string | null } } | null };
+type ScopedFinding = { teamId: string | null; clusterId: string | null; namespaceId: string | null; imageId: string | null; image: { repositoryId: string; repository: { teamId: string | null } } | null };
 
 async function scopeOf(scope: RuleScope, f: ScopedFinding, namespaceChoice: string | undefined): Promise<Narrowing> {
   const missing = (what: string) => new InvalidInput(`this finding has no ${what} to scope the exception to`);
@@ -98,9 +101,6 @@ async function scopeOf(scope: RuleScope, f: ScopedFinding, namespaceChoice: stri
     case "cluster":
       if (!f.clusterId) throw missing("cluster");
       return { ids: { clusterId: f.clusterId }, owner: (await db.cluster.findUniqueOrThrow({ where: { id: f.clusterId }, select: { teamId: true } })).teamId, label: "its cluster" };
-    case "workload":
-      if (!f.workloadId) throw missing("workload");
-      return { ids: { workloadId: f.workloadId }, owner: (await db.workload.findUniqueOrThrow({ where: { id: f.workloadId }, select: { namespace: { select: { teamId: true } } } })).namespace.teamId, label: "its workload" };
     case "namespace": {
       const id = f.namespaceId ?? namespaceChoice;
       if (!id) throw missing("namespace (choose one the image runs in)");

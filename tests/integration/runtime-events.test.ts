@@ -6,6 +6,9 @@ import { createApiToken } from "@/lib/tokens/api-tokens";
 import { PRUNE_EVERY, RAW_EVENTS_KEPT_PER_FINDING, ingestRuntimeEvents } from "@/lib/ingest/falco/ingest-runtime-events";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
+import { requestException } from "@/lib/exceptions/request";
+import { decideException } from "@/lib/exceptions/decide";
+import type { UserActor } from "@/lib/authz/actor";
 
 let token: string;
 
@@ -93,6 +96,25 @@ describe("POST /api/v1/runtime-events", () => {
     expect((await post([alert(3, "api"), alert(4, "web")].join("\n"))).status).toBe(202);
     expect((await db.finding.findUniqueOrThrow({ where: { id: api.id } })).status).toBe("risk_accepted");
     expect((await db.finding.findUniqueOrThrow({ where: { id: web.id } })).status).toBe("open");
+  });
+
+  it("takes a rule exception across a namespace: it covers the rule's alerts of every workload there, also those that fire later, and no other namespace's", async () => {
+    const alert = (i: number, namespace: string, pod: string) =>
+      JSON.stringify({ output: `shell ${i}`, priority: "Warning", rule: "Terminal shell in container", time: new Date(Date.UTC(2026, 0, 4, 0, 0, i)).toISOString(), output_fields: { "k8s.ns.name": namespace, "k8s.pod.name": `${pod}-7d9f8b6c5d-x2k4p` } });
+    await post([alert(1, "debug", "toolbox"), alert(2, "debug", "netshoot"), alert(3, "shop", "api")].join("\n"));
+    const lead = async (name: string): Promise<UserActor> => {
+      const user = await db.user.create({ data: { email: `${name}@acme.dev`, name, role: "security_lead", emailVerified: true } });
+      return { kind: "user", userId: user.id, email: user.email, name, role: "security_lead", teamIds: [], sourceIp: null };
+    };
+    const [lee, lou] = [await lead("lee"), await lead("lou")];
+    const toolbox = await db.finding.findFirstOrThrow({ where: { kind: "runtime", location: "debug/toolbox" } });
+    const now = new Date();
+    const { exceptionId } = await requestException(lee, { findingId: toolbox.id, scope: "namespace", terms: { reason: "shells are what the debug namespace is for", ends: "date", expiresAt: new Date(now.getTime() + 30 * 86_400_000) } }, now);
+    expect((await decideException(lou, { exceptionId: exceptionId!, decision: "approve" }, now)).covered).toBe(2);
+    // A workload of the namespace that fires for the first time after the approval: covered as its alert lands.
+    expect((await post(alert(4, "debug", "busybox"))).status).toBe(202);
+    const statuses = Object.fromEntries((await db.finding.findMany({ where: { kind: "runtime", ruleId: "Terminal shell in container" } })).map((f) => [f.location, f.status]));
+    expect(statuses).toEqual({ "debug/toolbox": "risk_accepted", "debug/netshoot": "risk_accepted", "debug/busybox": "risk_accepted", "shop/api": "open" });
   });
 
   it("has a budget of its own, and alerts it refuses leave a trace in the audit log", async () => {
