@@ -71,12 +71,14 @@ test("a state-changing request from another site is refused (CSRF)", async ({ re
   expect(noOrigin.status()).toBe(403);
 });
 
-/** Submits the sign-in form and waits for the server's answer (the last answer stays on screen). */
+/**
+ * Submits the sign-in form and waits for the server's answer and for the form to take it (the last
+ * answer stays on screen): the answer's headers arrive before React applies it and resets the form.
+ */
 async function submitSignIn(page: Page): Promise<void> {
-  await Promise.all([
-    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
-    page.getByRole("button", { name: "Sign in", exact: true }).click(),
-  ]);
+  const signInButton = page.getByRole("button", { name: "Sign in", exact: true });
+  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"), signInButton.click()]);
+  await expect(signInButton).toBeEnabled();
 }
 
 test("repeated failed sign-ins lock the account for a while, with the same answer for unknown emails", async ({ page }) => {

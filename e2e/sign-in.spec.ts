@@ -38,3 +38,26 @@ test("a user signs in, sees their name and role, and signs out", async ({ page, 
   await page.goto("/images");
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("what is typed while a sign-in is pending is not wiped by its answer: the fields wait, read-only", async ({ page }) => {
+  await page.goto("/login");
+  // Hold the answer back, so the pending state lasts long enough to look at.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/login", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.getByLabel("Email").fill("nobody@example.com");
+  await page.getByLabel("Password").fill("wrong-password-1");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Signing in…" })).toBeDisabled();
+  await expect(page.getByLabel("Email")).not.toBeEditable();
+  await expect(page.getByLabel("Password")).not.toBeEditable();
+  release();
+  await expect(page.getByText("Wrong email or password.")).toBeVisible();
+  await expect(page.getByLabel("Password")).toBeEditable();
+  await expect(page.getByLabel("Email")).toHaveValue("nobody@example.com");
+});

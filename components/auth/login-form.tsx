@@ -8,15 +8,16 @@ const inputClass =
 
 export function LoginForm() {
   const [state, formAction, pending] = useActionState(signInAction, initial);
+  // Read-only while the answer is pending: the form is reset when it comes, which would wipe what was typed meanwhile.
   return (
-    <form action={formAction} className="flex flex-col gap-4">
+    <form action={formAction} aria-busy={pending} className="flex flex-col gap-4">
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Email
-        <input name="email" type="email" autoComplete="username" required defaultValue={state.email} className={inputClass} />
+        <input name="email" type="email" autoComplete="username" required readOnly={pending} defaultValue={state.email} className={inputClass} />
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Password
-        <input name="password" type="password" autoComplete="current-password" required className={inputClass} />
+        <input name="password" type="password" autoComplete="current-password" required readOnly={pending} className={inputClass} />
       </label>
       {state.error && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
