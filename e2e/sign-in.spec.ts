@@ -50,7 +50,8 @@ test("what is typed while a sign-in is pending is not wiped by its answer: the f
     await held;
     await route.fulfill({ response });
   });
-  await page.getByLabel("Email").fill("nobody@example.com");
+  const email = `${unique("pending")}@example.com`;
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("wrong-password-1");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("button", { name: "Signing in…" })).toBeDisabled();
@@ -59,5 +60,5 @@ test("what is typed while a sign-in is pending is not wiped by its answer: the f
   release();
   await expect(page.getByText("Wrong email or password.")).toBeVisible();
   await expect(page.getByLabel("Password")).toBeEditable();
-  await expect(page.getByLabel("Email")).toHaveValue("nobody@example.com");
+  await expect(page.getByLabel("Email")).toHaveValue(email);
 });
