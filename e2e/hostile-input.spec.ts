@@ -18,9 +18,14 @@ test("markup from reports in every field is shown as text on every page, and no 
   for (const result of report.Results) {
     result.Target = `${XSS} target`;
     for (const v of result.Vulnerabilities ?? []) {
-      Object.assign(v, { Title: `${XSS} title`, Description: `${XSS} description`, PkgName: `pkg${XSS}`, InstalledVersion: "1.0", FixedVersion: `2.0${XSS}`, PrimaryURL: "javascript:window.__xss=1", References: ["javascript:window.__xss=1", "https://example.com/ok"] });
+      // A CVE of its own: a catalogued CVE keeps the description it was first given.
+      Object.assign(v, { VulnerabilityID: `CVE-2099-${Date.now() % 1e9}${Math.floor(Math.random() * 1e6)}`, Title: `${XSS} title`, Description: `${XSS} description`, PkgName: `pkg${XSS}`, InstalledVersion: "1.0", FixedVersion: `2.0${XSS}`, PrimaryURL: "javascript:window.__xss=1", References: ["javascript:window.__xss=1", "https://example.com/ok"] });
     }
   }
+  // A misconfiguration too: what the scanner says about it is shown on its page.
+  const dockerfile = JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/trivy/trivy_dockerfile.json"), "utf8")).Results[0];
+  Object.assign(dockerfile.Misconfigurations[0], { Message: `${XSS} message`, Resolution: `${XSS} resolution`, PrimaryURL: "javascript:window.__xss=1" });
+  report.Results.push(dockerfile);
   const repository = `registry.example.com/${unique("xss")}/app`;
   const cluster = unique("xss-cluster");
   const posted = await request.post(`/api/v1/scans?image=${encodeURIComponent(`${repository}:1`)}&cluster=${cluster}&namespace=web&workload=deployment/xss`, {
@@ -50,8 +55,13 @@ test("markup from reports in every field is shown as text on every page, and no 
     expect(await page.locator("img[src=x], script:not([nonce]):not([src])").count(), url).toBe(0);
   }
   // The text itself is there, as text.
-  await page.goto(`/findings/${findings.at(-1)!.id}`);
+  const [vulnerability] = await sql<{ id: string }>(`SELECT id FROM "Finding" WHERE "imageId" = $1 AND kind = 'vulnerability' LIMIT 1`, [image.id]);
+  await page.goto(`/findings/${vulnerability.id}`);
   await expect(page.getByText(`${XSS} description`).first()).toBeVisible();
+  const [misconfiguration] = await sql<{ id: string }>(`SELECT id FROM "Finding" WHERE "imageId" = $1 AND kind = 'misconfiguration'`, [image.id]);
+  await page.goto(`/findings/${misconfiguration.id}`);
+  await expect(page.getByText(`${XSS} resolution`)).toBeVisible();
+  await expect(page.getByText("javascript:window.__xss=1", { exact: true })).toBeVisible(); // the reference, as text
   await page.screenshot({ path: "test-results/screenshots/finding-with-markup.png", fullPage: true });
   expect(dialogs).toEqual([]);
 });

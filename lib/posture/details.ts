@@ -107,7 +107,7 @@ export async function findingDetail(scope: Scope, id: string) {
   const finding = await db.finding.findFirst({
     where: { id, ...teamFilter(scope) },
     select: {
-      ...findingRow, location: true, startLine: true, firstSeenAt: true, lastSeenAt: true, sighting: { select: { lastSeenAt: true } }, fixedAt: true, dueAt: true, reportedBy: true, vulnerabilityId: true, fixable: true, cvssScore: true,
+      ...findingRow, location: true, startLine: true, firstSeenAt: true, lastSeenAt: true, sighting: { select: { lastSeenAt: true } }, fixedAt: true, dueAt: true, reportedBy: true, vulnerabilityId: true, fixable: true, cvssScore: true, details: true,
       teamId: true, imageId: true, justification: true, fixAvailableAt: true, statusChangedAt: true,
       assignee: { select: { id: true, name: true, email: true } },
       image: { select: { id: true, repository: { select: { name: true } }, tags: true } },

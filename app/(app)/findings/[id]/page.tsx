@@ -6,6 +6,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SlaBadge } from "@/components/findings/sla-badge";
 import { AssignForm, CommentForm, ExceptionRequestForm, StatusForm } from "@/components/findings/triage-forms";
 import { ExceptionList } from "@/components/exceptions/exception-list";
+import { ScannerNotes } from "@/components/findings/scanner-notes";
+import { RuntimeAlerts } from "@/components/findings/runtime-alerts";
+import { recentRuntimeAlerts } from "@/lib/findings/runtime-alerts";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { findingDetail } from "@/lib/posture/details";
@@ -18,7 +21,11 @@ export const metadata: Metadata = { title: "Finding" };
 export default async function FindingPage({ params }: { params: Promise<{ id: string }> }) {
   const viewer = await requireViewer();
   const finding = await visibleOr404(findingDetail(scopeOfViewer(viewer), (await params).id));
-  const [timeline, triage] = await Promise.all([findingTimeline(finding.id), findingTriage(viewer, finding)]);
+  const [timeline, triage, alerts] = await Promise.all([
+    findingTimeline(finding.id),
+    findingTriage(viewer, finding),
+    finding.kind === "runtime" ? recentRuntimeAlerts(finding.id) : Promise.resolve(null),
+  ]);
   const exceptionRows = triage.exceptions;
   const now = new Date();
   const facts: [string, React.ReactNode][] = [
@@ -39,7 +46,8 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const open = finding.status === "open" || finding.status === "in_progress";
   return (
     <div className="flex flex-col gap-5">
-      <PageHeader title={finding.ruleId} description={finding.title} />
+      {/* A runtime finding's rule is its title too: say it once. */}
+      <PageHeader title={finding.ruleId} description={finding.title === finding.ruleId ? undefined : finding.title} />
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <Panel title="Facts">
           <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
@@ -51,6 +59,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
             ))}
           </dl>
           {finding.vulnerability?.description && <p className="mt-4 whitespace-pre-line text-sm text-slate-700">{finding.vulnerability.description}</p>}
+          <ScannerNotes details={finding.details} references={finding.vulnerability?.references ?? []} />
         </Panel>
         {triage.editable ? (
           <Panel title="Triage">
@@ -77,6 +86,11 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
               </details>
             )}
           </div>
+        </Panel>
+      )}
+      {alerts && (
+        <Panel title="Recent alerts">
+          <RuntimeAlerts alerts={alerts} />
         </Panel>
       )}
       <Panel title="History">
