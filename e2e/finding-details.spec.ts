@@ -1,5 +1,6 @@
 // A finding's page shows what its scanner said: a misconfiguration's message, how to fix it and
-// its reference; a vulnerability's references; a runtime finding's latest alerts with Falco's output.
+// its reference; a vulnerability's references; a runtime finding's latest alerts with Falco's output,
+// and the form that asks for an exception to its rule.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
@@ -57,4 +58,13 @@ test("a finding's page shows what the scanner said and, for a runtime finding, i
   await expect(alerts.nth(2)).toContainText("command=bash -i");
   await expect(alerts.nth(2)).toContainText("node-7");
   await page.screenshot({ path: "test-results/screenshots/finding-runtime-alerts.png", fullPage: true });
+
+  // The rule may be excepted across its namespace; once asked, the form empties (no second request by accident).
+  await page.getByText("Request an exception").click();
+  await page.getByLabel("This rule in a namespace").check();
+  await page.getByLabel("Justification", { exact: true }).fill("A debug shell the platform team runs; tracked in SEC-42.");
+  await page.getByLabel("End date").fill(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
+  await page.getByRole("button", { name: "Request exception" }).click();
+  await expect(page.getByRole("region", { name: "Exceptions" }).getByRole("status")).toHaveText("Exception requested: a security lead other than you decides it.");
+  await expect(page.getByLabel("Justification", { exact: true })).toHaveValue("");
 });

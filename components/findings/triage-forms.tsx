@@ -99,7 +99,7 @@ export function ExceptionRequestForm(props: { findingId: string; kind: string; h
   const latest = props.latest;
   const fixOption = props.kind === "vulnerability" && !props.fixable;
   return (
-    <ActionForm action={requestExceptionAction} className="flex flex-col gap-3">
+    <ActionForm action={requestExceptionAction} className="flex flex-col gap-3" resetOnSuccess>
       <input type="hidden" name="findingId" value={props.findingId} />
       <fieldset className="text-sm">
         <legend className="mb-1 font-medium text-slate-700">Covers</legend>

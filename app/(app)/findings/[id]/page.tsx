@@ -73,6 +73,11 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
           <Panel title="Triage"><p className="text-sm text-slate-600">You can read this finding; its team&apos;s engineers and the security leads triage it.</p></Panel>
         )}
       </div>
+      {alerts && (
+        <Panel title="Recent alerts">
+          <RuntimeAlerts alerts={alerts} />
+        </Panel>
+      )}
       {(exceptionRows.length > 0 || (triage.mayRequest && open)) && (
         <Panel title="Exceptions">
           <div className="flex flex-col gap-4">
@@ -86,11 +91,6 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
               </details>
             )}
           </div>
-        </Panel>
-      )}
-      {alerts && (
-        <Panel title="Recent alerts">
-          <RuntimeAlerts alerts={alerts} />
         </Panel>
       )}
       <Panel title="History">
