@@ -20,6 +20,8 @@ export interface DemoService {
   repository: string;
   baseVersion: string;
   fixture: string;
+  /** more Trivy fixtures whose results this image's scans carry too (secrets, Dockerfile checks) */
+  alsoFound?: string[];
   /** where each version runs (version i runs in runsIn[i % length]) */
   runsIn: Placement[];
 }
@@ -30,7 +32,7 @@ export const DEMO_SERVICES: DemoService[] = [
   { repository: "registry.acme.dev/payments/checkout-api", baseVersion: "2.4", fixture: "trivy_fluentd-gems.json", runsIn: [at("prod-eu", "payments", "checkout-api"), at("prod-us", "payments", "checkout-api")] },
   { repository: "registry.acme.dev/payments/payment-gateway", baseVersion: "1.9", fixture: "trivy_spring4shell-jre11.json", runsIn: [at("prod-eu", "payments", "payment-gateway")] },
   { repository: "registry.acme.dev/payments/ledger", baseVersion: "3.1", fixture: "trivy_centos-7.json", runsIn: [at("prod-us", "payments", "ledger")] },
-  { repository: "registry.acme.dev/storefront/web-frontend", baseVersion: "5.0", fixture: "trivy_alpine-310.json", runsIn: [at("prod-eu", "storefront", "web-frontend"), at("staging", "storefront", "web-frontend")] },
+  { repository: "registry.acme.dev/storefront/web-frontend", baseVersion: "5.0", fixture: "trivy_alpine-310.json", alsoFound: ["trivy_secrets.json", "trivy_dockerfile.json"], runsIn: [at("prod-eu", "storefront", "web-frontend"), at("staging", "storefront", "web-frontend")] },
   { repository: "registry.acme.dev/storefront/catalog-search", baseVersion: "1.2", fixture: "trivy_ubuntu-1804.json", runsIn: [at("prod-eu", "storefront", "catalog-search")] },
   { repository: "registry.acme.dev/storefront/cart", baseVersion: "0.8", fixture: "trivy_alpine-distroless.json", runsIn: [at("prod-us", "storefront", "cart")] },
   { repository: "registry.acme.dev/platform/ingress-proxy", baseVersion: "1.27", fixture: "trivy_distroless-base.json", runsIn: [at("prod-eu", "platform", "ingress-proxy"), at("prod-us", "platform", "ingress-proxy")] },

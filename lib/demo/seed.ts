@@ -38,7 +38,10 @@ export async function seedDemoData(options: { password: string; fixturesDir: str
 
   let scans = 0;
   for (const [index, service] of DEMO_SERVICES.entries()) {
-    const fixture = JSON.parse(readFileSync(path.join(options.fixturesDir, "trivy", service.fixture), "utf8"));
+    const trivy = (file: string) => JSON.parse(readFileSync(path.join(options.fixturesDir, "trivy", file), "utf8"));
+    const fixture = trivy(service.fixture);
+    // An image scan with Trivy's secret and misconfiguration scanners on carries their results too.
+    for (const file of service.alsoFound ?? []) fixture.Results.push(...trivy(file).Results);
     for (const scan of scanPlan(index, now)) {
       await ingestReport({
         body: JSON.stringify({ ...reportAsOf(fixture, scan.version, scan.round), CreatedAt: scan.at.toISOString() }),
@@ -64,7 +67,7 @@ export async function seedDemoData(options: { password: string; fixturesDir: str
   };
 }
 
-/** Cluster-wide reports: a trivy k8s scan, CIS benchmarks per cluster, and Falco alerts. */
+/** Cluster-wide reports: a trivy k8s scan, CIS benchmarks per cluster, Trivy Operator reports, and Falco alerts. */
 async function seedClusterData(fixturesDir: string, now: Date): Promise<number> {
   const read = (file: string) => readFileSync(path.join(fixturesDir, file), "utf8");
   const daysAgo = (n: number) => new Date(now.getTime() - n * DAY);
@@ -75,9 +78,12 @@ async function seedClusterData(fixturesDir: string, now: Date): Promise<number> 
   for (const [cluster, age] of [["prod-eu", 12], ["prod-us", 5]] as const) {
     await ingestReport({ body: JSON.stringify(bench), context: { format: "auto", cluster }, receivedAt: daysAgo(age) });
   }
+  // The Trivy Operator's reports: a workload's configuration checks and a role's permissions.
+  await ingestReport({ body: read("trivy-operator/configauditreport_cronjob-hello.json"), context: { format: "auto", cluster: "prod-eu" }, receivedAt: daysAgo(1) });
+  await ingestReport({ body: read("trivy-operator/rbacassessmentreport_role-proxy.json"), context: { format: "auto", cluster: "prod-us" }, receivedAt: daysAgo(1) });
   await ingestRuntimeEvents({ body: recentEvents(read("falco/falco-website_syscall-k8s-alerts.jsonl"), now, 20), cluster: "prod-eu", receivedAt: daysAgo(0) });
   await ingestRuntimeEvents({ body: recentEvents(read("falco/falco-website_k8saudit-alerts.jsonl"), now, 60), cluster: "prod-us", receivedAt: daysAgo(0) });
-  return 3;
+  return 5;
 }
 
 /** The real Falco alerts, re-timed to the last `hours` (in their order), so the demo shows live alerts. */

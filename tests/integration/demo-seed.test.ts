@@ -40,6 +40,16 @@ describe("demo data", () => {
     expect(await db.runtimeEvent.count()).toBe(15);
   });
 
+  it("has every kind of finding: the Trivy Operator's checks of a workload and a role, an image's secrets and Dockerfile checks", async () => {
+    const kinds = await db.finding.groupBy({ by: ["kind"], where: { status: { in: ["open", "in_progress"] } }, _count: true });
+    expect(kinds.map((k) => k.kind).sort()).toEqual(["compliance", "misconfiguration", "runtime", "secret", "vulnerability"]);
+    expect(await db.finding.count({ where: { kind: "misconfiguration", cluster: { name: "prod-eu" }, workload: { name: "hello" } } })).toBeGreaterThan(0);
+    expect(await db.finding.count({ where: { kind: "misconfiguration", cluster: { name: "prod-us" }, ruleId: { contains: "113" } } })).toBe(1);
+    const frontend = { repository: { name: "registry.acme.dev/storefront/web-frontend" }, retiredAt: null };
+    expect(await db.finding.count({ where: { kind: "secret", status: "open", image: frontend } })).toBeGreaterThan(0);
+    expect(await db.finding.count({ where: { kind: "misconfiguration", ruleId: "DS-0002", status: "open", image: frontend } })).toBeGreaterThan(0);
+  });
+
   it("spreads first-seen dates over more than 90 days, with fixes along the way", async () => {
     const oldest = await db.finding.findFirstOrThrow({ orderBy: { firstSeenAt: "asc" } });
     const newest = await db.finding.findFirstOrThrow({ orderBy: { firstSeenAt: "desc" } });
