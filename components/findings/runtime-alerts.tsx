@@ -1,12 +1,12 @@
 // The latest raw alerts of a runtime finding: when, where, and Falco's output line.
-import { ALERTS_LISTED, type RuntimeAlert } from "@/lib/findings/runtime-alerts";
+import type { RuntimeAlert } from "@/lib/findings/runtime-alerts";
 
 export function RuntimeAlerts({ alerts }: { alerts: RuntimeAlert[] }) {
   if (alerts.length === 0) return <p className="text-sm text-slate-600">No raw alert is kept for this finding.</p>;
   return (
     <div className="flex flex-col gap-2">
       <p className="text-xs text-slate-500">
-        The latest {Math.min(alerts.length, ALERTS_LISTED)}, newest first (up to 500 raw alerts are kept per finding; all are counted).
+        The latest {alerts.length}, newest first (up to 500 raw alerts are kept per finding; all are counted).
       </p>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">

@@ -3,7 +3,7 @@
 import { db } from "@/lib/db";
 
 /** How many of a finding's alerts its page lists (it keeps up to 500; lib/ingest/falco). */
-export const ALERTS_LISTED = 20;
+const ALERTS_LISTED = 20;
 
 export interface RuntimeAlert {
   occurredAt: Date;
