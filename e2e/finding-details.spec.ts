@@ -67,4 +67,14 @@ test("a finding's page shows what the scanner said and, for a runtime finding, i
   await page.getByRole("button", { name: "Request exception" }).click();
   await expect(page.getByRole("region", { name: "Exceptions" }).getByRole("status")).toHaveText("Exception requested: a security lead other than you decides it.");
   await expect(page.getByLabel("Justification", { exact: true })).toHaveValue("");
+
+  // An alert on the host itself has no namespace: its rule can be excepted across the cluster only.
+  const hostRule = `Host shell ${unique("rule")}`;
+  const hostAlert = { rule: hostRule, priority: "Warning", time: "2026-11-20T11:00:00.000000000Z", hostname: "node-7", output: "A shell on the node", output_fields: {} };
+  expect((await request.post(`/api/v1/runtime-events?cluster=${cluster}`, { headers, data: JSON.stringify(hostAlert) })).status()).toBe(202);
+  await findingPage(page, `WHERE f."ruleId" = $1`, [hostRule]);
+  await page.getByText("Request an exception").click();
+  await expect(page.getByRole("group", { name: "Covers" }).getByRole("radio")).toHaveCount(2);
+  await expect(page.getByLabel("This rule across the cluster")).toBeVisible();
+  await expect(page.getByLabel("This rule in a namespace")).toHaveCount(0);
 });

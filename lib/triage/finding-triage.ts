@@ -37,7 +37,16 @@ export async function findingTimeline(findingId: string): Promise<TimelineEntry[
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === "event" ? -1 : 1));
 }
 
-export async function findingTriage(viewer: Viewer, finding: { id: string; kind: FindingKind; teamId: string | null; imageId: string | null }) {
+interface TriagedFinding {
+  id: string;
+  kind: FindingKind;
+  teamId: string | null;
+  imageId: string | null;
+  cluster: { id: string } | null;
+  namespace: { name: string } | null;
+}
+
+export async function findingTriage(viewer: Viewer, finding: TriagedFinding) {
   const editable = mayTriage(viewer, finding.teamId);
   const [people, exceptions, namespaces, settings] = await Promise.all([
     editable ? assignablePeople(finding.teamId) : Promise.resolve([]),
@@ -47,7 +56,16 @@ export async function findingTriage(viewer: Viewer, finding: { id: string; kind:
       : Promise.resolve([]),
     loadSlaSettings(),
   ]);
-  const scopes: RuleScope[] = SCOPES_BY_KIND[finding.kind].filter((s) => s !== "everywhere" || seesAllTeams(viewer.role));
+  // Only the scopes this finding has a place for (a host's runtime alert has no namespace; an
+  // image that runs nowhere has no namespace to choose); the request checks them again.
+  const hasPlace: Record<RuleScope, boolean> = {
+    everywhere: seesAllTeams(viewer.role),
+    team: finding.teamId !== null,
+    repository: finding.imageId !== null,
+    cluster: finding.cluster !== null,
+    namespace: finding.namespace !== null || namespaces.length > 0,
+  };
+  const scopes: RuleScope[] = SCOPES_BY_KIND[finding.kind].filter((s) => hasPlace[s]);
   return {
     editable,
     mayRequest: editable && can(viewer.role, "exceptions:request"),
