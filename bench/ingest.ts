@@ -4,7 +4,8 @@
 //
 // Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server; a fresh database is created and
 // dropped), default postgresql://postgres@127.0.0.1:5432/postgres. Sizes: BENCH_SIZES=5000,20000,100000
-// (BENCH_SIZES= with nothing runs the runtime-events row only).
+// (BENCH_SIZES= with nothing runs the runtime-events row only). BENCH_KEEP=1 keeps the database
+// afterwards, to look into (its name is printed).
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -32,6 +33,7 @@ const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 async function main(): Promise<void> {
   const database = await createTestDatabase("bench", 54333, server);
   const databaseUrl = database.url;
+  if (process.env.BENCH_KEEP) console.log(`database kept afterwards: ${databaseUrl}`);
   let app: ChildProcess | undefined;
   try {
     process.env.DATABASE_URL = databaseUrl;
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
   } finally {
     app?.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));
-    await database.drop().catch(() => undefined);
+    if (!process.env.BENCH_KEEP) await database.drop().catch(() => undefined);
   }
 }
 

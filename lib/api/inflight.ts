@@ -5,6 +5,7 @@
 import { AppError } from "@/lib/errors";
 import { checkBodyHeaders } from "@/lib/api/body";
 import { env } from "@/lib/env";
+import { releaseHeapAfter } from "@/lib/api/heap";
 
 interface Waiter {
   bytes: number;
@@ -82,10 +83,13 @@ export async function withinByteBudget<T>(kind: "scans" | "runtime-events", requ
   const { ingestBodyLimitBytes, ingestInflightBytes, ingestQueueMs } = env();
   // A body that is refused anyway (too large, not JSON) does not wait for its turn.
   checkBodyHeaders(request, ingestBodyLimitBytes);
-  const release = await byteBudget(kind, ingestInflightBytes).acquire(expectedBytes(request, ingestBodyLimitBytes), ingestQueueMs);
+  const bytes = expectedBytes(request, ingestBodyLimitBytes);
+  const release = await byteBudget(kind, ingestInflightBytes).acquire(bytes, ingestQueueMs);
   try {
     return await work();
   } finally {
     release();
+    // Only a declared length says the body was large (an undeclared one is counted at the limit).
+    if (request.headers.has("content-length")) releaseHeapAfter(bytes);
   }
 }

@@ -41,7 +41,8 @@ export function startNextServer(
 ): ChildProcess {
   // quiet: only errors (stderr) reach the terminal.
   const stdio: StdioOptions = ["ignore", options.quiet ? "ignore" : "inherit", "inherit", "ipc"];
-  return spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
+  // --expose-gc: the heap is collected once a large report is done (lib/api/heap.ts).
+  return spawn(process.execPath, ["--expose-gc", path.join(root, "scripts", "serve.mjs")], {
     cwd: root,
     stdio,
     env: { ...options.env, PORT: String(options.port), ...(options.host ? { HOST: options.host } : {}), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
