@@ -21,6 +21,7 @@ export class JsonBody {
   takeText(): string {
     if (!this.bytes) throw new Error("the body was already taken");
     const text = decodeJsonBody(this.bytes);
+    freeNow(this.bytes);
     this.bytes = null;
     return text;
   }
@@ -72,6 +73,19 @@ export function decodeJsonBody(bytes: Buffer): string {
 export async function readJsonText(request: Request, limitBytes: number): Promise<string> {
   return (await readJsonBody(request, limitBytes)).takeText();
 }
+
+/**
+ * Frees a large body's bytes before its text is parsed. By then the buffer has been promoted to
+ * V8's old generation, where it would wait for the next major collection: at the peak of a
+ * 63 MiB report, its bytes were still held next to its text and document. Detached (moved to a new
+ * ArrayBuffer that nothing keeps), they go with the next minor collection, within milliseconds.
+ * Only a buffer of its own: a small one may share Node's pool with other buffers.
+ */
+function freeNow(bytes: Buffer): void {
+  if (bytes.buffer.byteLength < OWN_BUFFER_BYTES) return;
+  structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+}
+const OWN_BUFFER_BYTES = 1024 * 1024;
 
 function firstNonSpace(bytes: Buffer): string | undefined {
   for (const byte of bytes) {
