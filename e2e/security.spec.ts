@@ -2,6 +2,7 @@
 // live with (no violations), CSRF refusal, sign-in rate limiting, and no internals in errors.
 import { expect, test, type Page } from "@playwright/test";
 import { admin, unique } from "./support/admin-cli";
+import { sql } from "./support/db";
 import { signIn } from "./support/session";
 
 test("pages and API answers carry the security headers", async ({ request }) => {
@@ -51,7 +52,12 @@ test("the pages run under the CSP without a single violation", async ({ page }) 
   const email = `${unique("csp")}@example.com`;
   admin("create-user", "--email", email, "--password", "csp-password-12", "--role", "admin");
   await signIn(page, email, "csp-password-12");
-  for (const path of ["/", "/images", "/admin", "/admin/users", "/admin/tokens", "/admin/audit", "/images/does-not-exist"]) {
+  const team = unique("CSP team");
+  admin("create-team", "--name", team);
+  const [{ id: teamId }] = await sql<{ id: string }>(`SELECT id FROM "Team" WHERE name = $1`, [team]);
+  const pages = ["/", "/images", "/repositories", "/clusters", "/teams", `/teams/${teamId}`, "/findings", "/packages", "/exceptions", "/fixes", "/reports", "/help/score"];
+  const adminPages = ["/admin", "/admin/users", "/admin/teams", "/admin/tokens", "/admin/policy", "/admin/webhooks", "/admin/audit"];
+  for (const path of [...pages, ...adminPages, "/images/does-not-exist"]) {
     await page.goto(path);
   }
   // Client-side navigation works, so the scripts did run.

@@ -2,12 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ScoreBadge } from "@/components/posture/score-badge";
 import { ScoreBreakdown } from "@/components/posture/score-breakdown";
+import { WeeklyBars } from "@/components/posture/weekly-bars";
 import { PageHeader } from "@/components/ui/page-header";
 import { Panel } from "@/components/ui/panel";
 import { SeverityCounts } from "@/components/ui/severity";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
-import { isoDate, plural } from "@/lib/format";
+import { plural } from "@/lib/format";
 import { teamDetail } from "@/lib/posture/teams";
 
 export const metadata: Metadata = { title: "Team" };
@@ -17,7 +18,6 @@ const link = "text-brand-700 hover:underline";
 export default async function TeamPage({ params }: { params: Promise<{ id: string }> }) {
   const viewer = await requireViewer();
   const team = await visibleOr404(teamDetail(scopeOfViewer(viewer), (await params).id));
-  const peak = Math.max(1, ...team.trend.map((t) => t.critical + t.high));
   return (
     <div className="flex flex-col gap-5">
       <PageHeader title={team.name} description={`${plural(team.members.length, "member")} · ${plural(team.images, "image")} · ${plural(team.clusters.length, "cluster")} · ${plural(team.namespaces.length, "namespace")}`} />
@@ -36,14 +36,7 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
           <Link className={`mt-2 inline-block text-sm ${link}`} href={`/findings?team=${team.id}`}>All of the team&apos;s findings</Link>
         </Panel>
         <Panel title="Open critical and high, last 12 weeks">
-          <ol className="flex h-24 items-end gap-1" aria-label="Open critical and high findings per week">
-            {team.trend.map((t) => (
-              <li key={t.week.toISOString()} className="flex flex-1 flex-col justify-end" title={`${isoDate(t.week)}: ${t.critical} critical, ${t.high} high`}>
-                <span className="block bg-orange-400" style={{ height: `${(t.high / peak) * 80}px` }} />
-                <span className="block bg-red-600" style={{ height: `${(t.critical / peak) * 80}px` }} />
-              </li>
-            ))}
-          </ol>
+          <WeeklyBars weeks={team.trend} label="Open critical and high findings per week" />
           <p className="mt-2 text-xs text-slate-500">
             Now: {team.trend.at(-1)?.critical ?? 0} critical, {team.trend.at(-1)?.high ?? 0} high (12 weeks ago: {team.trend[0]?.critical ?? 0} and {team.trend[0]?.high ?? 0}).
           </p>
