@@ -70,8 +70,17 @@ export const lineNumber = z.number().int("must be a whole number").min(0, "must 
 export const byteSize = z.number().int("must be a whole number").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER, "is too large for a size");
 export const cvssScore = z.number().min(0, "a CVSS score is between 0 and 10").max(10, "a CVSS score is between 0 and 10");
 
+/** The non-empty strings, each once, in order. (A loop: it runs for every reference of every finding.) */
 export function uniqueStrings(values: ReadonlyArray<string | null | undefined>): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))];
+  const out: string[] = [];
+  const seen = values.length > 16 ? new Set<string>() : null;
+  for (const v of values) {
+    if (typeof v !== "string" || v === "") continue;
+    if (seen ? seen.has(v) : out.includes(v)) continue;
+    seen?.add(v);
+    out.push(v);
+  }
+  return out;
 }
 
 /** Drops empty values; null when nothing is left. */
