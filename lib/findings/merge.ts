@@ -7,7 +7,7 @@
 import { copyRows, type Sql } from "@/lib/sql";
 import { identityKey } from "@/lib/findings/identity";
 import { catalogueKey } from "@/lib/findings/catalogue";
-import { isFixable, type NormalisedFinding } from "@/lib/findings/model";
+import { isFixable, type FindingKind, type NormalisedFinding } from "@/lib/findings/model";
 import type { SlaSettings } from "@/lib/sla/settings";
 
 export type SlaClock = Pick<SlaSettings, "reopenRestartsClock" | "clockStartsAtFix">;
@@ -39,6 +39,8 @@ export interface MergeInput {
   now: Date;
   findings: MergeFinding[];
   closes?: CloseScope;
+  /** The kinds the report looked for: it closes only findings of those kinds (all when left out). */
+  checks?: FindingKind[];
   /** The catalogue scope the findings' vulnerability entries were written under (lib/findings/catalogue.ts). */
   catalogueScope?: string;
   /** How due dates are counted; the defaults when left out. */
@@ -113,6 +115,11 @@ async function stageFindings(sql: Sql, input: MergeInput, findings: readonly Mer
 function coveredBy(closes: CloseScope, n: number): string {
   if (closes === "none") return "FALSE";
   return closes === "all" ? "TRUE" : `("namespaceId" = ANY($${n}::text[]) OR ($${n + 1}::boolean AND "namespaceId" IS NULL))`;
+}
+
+/** SQL for "the finding is of a kind the scan looked for"; the kinds (or null: all) are parameter $n. */
+function ofCheckedKind(n: number): string {
+  return `($${n}::"FindingKind"[] IS NULL OR kind = ANY($${n}::"FindingKind"[]))`;
 }
 
 /**
@@ -226,17 +233,18 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
   // Other tools still report some of the missing ones: this tool just stops vouching for them.
   const closes = input.closes ?? "all";
   const coverage = typeof closes === "string" ? [] : [closes.namespaceIds, closes.clusterScoped];
+  const scope = [...coverage, input.checks ?? null];
   await sql.query(
     `UPDATE "Finding" SET "reportedBy" = array_remove("reportedBy", $1)
      WHERE "targetKey" = $2 AND status <> 'fixed' AND $1 = ANY("reportedBy") AND cardinality("reportedBy") > 1
-       AND NOT EXISTS (SELECT 1 FROM incoming_finding i WHERE i.k = "identityKey") AND ${coveredBy(closes, 3)}`,
-    [input.tool, input.targetKey, ...coverage],
+       AND NOT EXISTS (SELECT 1 FROM incoming_finding i WHERE i.k = "identityKey") AND ${coveredBy(closes, 3)} AND ${ofCheckedKind(3 + coverage.length)}`,
+    [input.tool, input.targetKey, ...scope],
   );
   const fixed = await sql.query(
     `WITH gone AS (
        SELECT id, status FROM "Finding"
        WHERE "targetKey" = $4 AND status <> 'fixed' AND "reportedBy" = ARRAY[$2]::text[]
-         AND NOT EXISTS (SELECT 1 FROM incoming_finding i WHERE i.k = "identityKey") AND ${coveredBy(closes, 5)}
+         AND NOT EXISTS (SELECT 1 FROM incoming_finding i WHERE i.k = "identityKey") AND ${coveredBy(closes, 5)} AND ${ofCheckedKind(5 + coverage.length)}
        FOR UPDATE),
      closed AS (
        UPDATE "Finding" f SET status = 'fixed'::"FindingStatus", "reportedBy" = '{}', "fixedAt" = $3::timestamptz, "fixedByScanId" = $1,
@@ -245,7 +253,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
        RETURNING f.id, gone.status AS previous)
      INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", at)
      SELECT id, 'fixed'::"FindingEventType", previous, 'fixed'::"FindingStatus", $1, $3::timestamptz FROM closed`,
-    [input.scanId, input.tool, now, input.targetKey, ...coverage],
+    [input.scanId, input.tool, now, input.targetKey, ...scope],
   );
   return {
     total: findings.length,

@@ -116,6 +116,11 @@ export interface TargetFindings {
   packages: PackageRecord[];
   /** workloads that run this image, as the report says (trivy k8s) */
   workloads: WorkloadRef[];
+  /**
+   * The kinds of finding the report looked for, when it says (a Trivy Operator VulnerabilityReport
+   * looks for vulnerabilities only): it closes only findings of those kinds. All kinds otherwise.
+   */
+  checks?: FindingKind[];
 }
 
 export type ReportFormat = "trivy" | "trivy-operator" | "grype" | "sarif" | "cyclonedx" | "kube-bench";
@@ -174,5 +179,5 @@ export function makeFinding(f: Pick<NormalisedFinding, RequiredFields> & Partial
 }
 
 export function targetGroup(target: ReportTarget, findings: NormalisedFinding[], extra: Partial<Omit<TargetFindings, "target" | "findings">> = {}): TargetFindings {
-  return { target, findings, packages: extra.packages ?? [], workloads: extra.workloads ?? [] };
+  return { target, findings, packages: extra.packages ?? [], workloads: extra.workloads ?? [], ...(extra.checks ? { checks: extra.checks } : {}) };
 }

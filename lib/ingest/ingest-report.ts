@@ -234,7 +234,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
     if (skipped.length > 0) placed.closes = "none";
     const merged = await mergeFindings(sql, {
       scanId,
-      tool: report.tool,
+      tool: findingSource(report),
       targetKey: target.targetKey,
       imageId: target.imageId,
       clusterId: target.kind === "cluster" ? target.clusterId : null,
@@ -242,6 +242,7 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
       now,
       findings: placed.findings,
       closes: placed.closes,
+      checks: group.checks,
       catalogueScope: scope,
       sla,
     });
@@ -263,6 +264,18 @@ async function ingestInTransaction(sql: Sql, { report, groups, input, dedupeKey,
   );
   if (total.new > 0 && counts.critical > 0) await notifyNewCriticals(runOn(sql), { id: scanId, targetKeys: resolved.map((r) => r.targetKey), label: primary.label }, now);
   return { scanId, format: report.format, target: primary.label, findings: total, skipped, ...skippedWarning(skipped), duplicate: false };
+}
+
+/**
+ * Who vouches for a report's findings ("Reported by"); a newer report from the same source closes
+ * what it no longer lists. A scanner's own format is the scanner. SARIF and CycloneDX carry a
+ * scanner's results in other words (a SARIF result's identity is its rule and file, not its
+ * package), so they are sources of their own: Trivy's SARIF of an image must not close, as fixed,
+ * the findings of Trivy's JSON of the same image, which it could never have listed.
+ */
+export function findingSource(report: Pick<NormalisedReport, "format" | "tool">): string {
+  const carrier = (report.format === "sarif" || report.format === "cyclonedx") && report.tool !== report.format;
+  return carrier ? `${report.tool} (${report.format})` : report.tool;
 }
 
 /**

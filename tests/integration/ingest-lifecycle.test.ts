@@ -1,4 +1,6 @@
 // The living set of findings, scan by scan, against a real PostgreSQL.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ingestReport } from "@/lib/ingest/ingest-report";
@@ -129,6 +131,35 @@ describe("lifecycle across scans of the same image", () => {
     const debianFindings = await db.finding.findMany({ where: { lastScanId: debian.scanId } });
     expect(debianFindings).toHaveLength(2);
     expect(debianFindings.every((f) => f.status === "open")).toBe(true);
+  });
+});
+
+describe("one scanner's results in SARIF and in its own JSON", () => {
+  it("are separate sources: neither closes, as fixed, the other's findings of the same image", async () => {
+    const image: IngestContext = { format: "auto", image: "registry.example.com/shop/alpine:3.10" };
+    const json = await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.json"), context: image });
+    expect(json.findings).toMatchObject({ total: 4, new: 4 });
+    // The same scan as SARIF: its results are (rule, file) pairs, so it could never list the JSON's findings.
+    const sarif = await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.sarif.json"), context: image });
+    expect(sarif.findings).toMatchObject({ total: 2, new: 2, fixed: 0 });
+    expect(await db.finding.count({ where: { status: "open" } })).toBe(6);
+    expect((await db.finding.findMany({ where: { firstScanId: sarif.scanId } })).map((f) => f.reportedBy)).toEqual([["trivy (sarif)"], ["trivy (sarif)"]]);
+    // A newer JSON scan without CVE-2019-1549 closes the JSON's two findings of it, not the SARIF's.
+    const newer = await ingestReport({ body: alpineWithout("CVE-2019-1549"), context: image });
+    expect(newer.findings).toMatchObject({ total: 2, unchanged: 2, fixed: 2 });
+    const open = await db.finding.findMany({ where: { status: "open" }, select: { ruleId: true, reportedBy: true } });
+    expect(open.filter((f) => f.ruleId === "CVE-2019-1549").map((f) => f.reportedBy)).toEqual([["trivy (sarif)"]]);
+  });
+
+  it("are told apart in findings stored before they were (the migration relabels what SARIF alone vouched for)", async () => {
+    const image: IngestContext = { format: "auto", image: "registry.example.com/shop/alpine:3.10" };
+    await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.json"), context: image });
+    const sarif = await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.sarif.json"), context: image });
+    await db.$executeRawUnsafe(`UPDATE "Finding" SET "reportedBy" = ARRAY['trivy']`);
+    await db.$executeRawUnsafe(readFileSync(path.resolve("prisma/migrations/20261125010000_carrier_format_sources/migration.sql"), "utf8"));
+    const labels = await db.finding.findMany({ select: { firstScanId: true, reportedBy: true } });
+    expect(labels.filter((f) => f.firstScanId === sarif.scanId).map((f) => f.reportedBy)).toEqual([["trivy (sarif)"], ["trivy (sarif)"]]);
+    expect(labels.filter((f) => f.firstScanId !== sarif.scanId).map((f) => f.reportedBy)).toEqual(Array(4).fill(["trivy"]));
   });
 });
 

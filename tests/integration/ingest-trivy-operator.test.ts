@@ -16,6 +16,39 @@ const vulnerabilityReport = () => copy("vulnerabilityreport_coredns");
 const configAudit = () => copy("configauditreport_cronjob-hello");
 const rbac = () => copy("rbacassessmentreport_role-proxy");
 
+/** Trivy in CI found two secrets in the coredns image the operator reports on (the secrets fixture, as that image). */
+async function ciFoundSecretsInCoredns(): Promise<void> {
+  const report = fixtureJson<Record<string, unknown>>("trivy/trivy_secrets.json");
+  const result = await ingest({ ...report, ArtifactType: "container_image" }, { image: "k8s.gcr.io/coredns/coredns:v1.8.0" });
+  expect(result.findings).toMatchObject({ total: 2, new: 2 });
+}
+
+const openKinds = async () => (await db.finding.findMany({ where: { status: "open" }, select: { kind: true } })).map((f) => f.kind).sort();
+
+describe("Trivy Operator reports of an image close only what they look for", () => {
+  it("a VulnerabilityReport leaves the secrets Trivy found in the image open, and still closes its own vulnerabilities", async () => {
+    await ciFoundSecretsInCoredns();
+    const first = await ingest(vulnerabilityReport());
+    expect(first.findings).toMatchObject({ new: 1, fixed: 0 });
+    expect(await openKinds()).toEqual(["secret", "secret", "vulnerability"]);
+    const clean = vulnerabilityReport();
+    clean.report.vulnerabilities = [];
+    clean.report.updateTimestamp = "2026-11-01T00:00:00Z";
+    expect((await ingest(clean)).findings).toMatchObject({ total: 0, fixed: 1 });
+    expect(await openKinds()).toEqual(["secret", "secret"]);
+  });
+
+  it("an ExposedSecretReport closes the image's fixed secrets and leaves its vulnerabilities open", async () => {
+    await ciFoundSecretsInCoredns();
+    await ingest(vulnerabilityReport());
+    const secrets = vulnerabilityReport();
+    secrets.kind = "ExposedSecretReport";
+    secrets.report = { ...secrets.report, vulnerabilities: undefined, secrets: [] };
+    expect((await ingest(secrets)).findings).toMatchObject({ total: 0, fixed: 2 });
+    expect(await openKinds()).toEqual(["vulnerability"]);
+  });
+});
+
 describe("Trivy Operator reports", () => {
   it("takes a VulnerabilityReport: the image's findings, and the workload that runs it in the cluster", async () => {
     const result = await ingest(vulnerabilityReport());

@@ -163,6 +163,11 @@ function addImageReport(images: Map<string, TargetFindings>, object: OperatorObj
   images.set(key, group);
   const workload = workloadOf(object);
   if (workload?.namespace && !group.workloads.some((w) => w.namespace === workload.namespace && w.kind === workload.kind && w.name === workload.name)) group.workloads.push(workload);
+  // A VulnerabilityReport looks for vulnerabilities only, an ExposedSecretReport for secrets only:
+  // neither may close what the other (or Trivy in CI, the same scanner) found in the image.
+  const checks = (group.checks ??= []);
+  const kind = object.kind === "ExposedSecretReport" ? "secret" : "vulnerability";
+  if (!checks.includes(kind)) checks.push(kind);
   // The same image's reports of other workloads list the same findings: the merge keeps one of each.
   for (const v of object.report?.vulnerabilities ?? []) group.findings.push(vulnerabilityFinding(v));
   for (const s of object.report?.secrets ?? []) {
