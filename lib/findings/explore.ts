@@ -34,7 +34,8 @@ export const findingQuerySchema = z.object({
   /** one target by its key ("artifact:github.com/acme/shop", "image:…") */
   target: z.string().max(600).optional().catch(undefined),
   fixable: z.enum(["1", "true"]).transform(() => true).optional().catch(undefined),
-  tool: z.string().regex(/^[a-z0-9-]{1,40}$/).optional().catch(undefined),
+  /** who reported it, as stored: "trivy", "trivy (sarif)", a SARIF tool's own name ("semgrep oss (sarif)") */
+  tool: z.string().trim().min(1).max(300).optional().catch(undefined),
   rule: z
     .string()
     .transform((s) => s.split(",").map((r) => r.trim()).filter(Boolean))

@@ -151,6 +151,18 @@ describe("one scanner's results in SARIF and in its own JSON", () => {
     expect(open.filter((f) => f.ruleId === "CVE-2019-1549").map((f) => f.reportedBy)).toEqual([["trivy (sarif)"]]);
   });
 
+  it("can each be picked in the findings explorer by who reported them, whatever the tool calls itself", async () => {
+    const image: IngestContext = { format: "auto", image: "registry.example.com/shop/alpine:3.10" };
+    await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.json"), context: image });
+    const sarif = fixtureJson<{ runs: { tool: { driver: { name: string } } }[] }>("trivy/trivy_alpine-310.sarif.json");
+    await ingestReport({ body: JSON.stringify(sarif), context: image });
+    sarif.runs[0].tool.driver.name = "Semgrep OSS";
+    await ingestReport({ body: JSON.stringify(sarif), context: { format: "auto", image: "registry.example.com/shop/other:1" } });
+    const scope = { teamIds: null };
+    const count = async (tool: string) => (await findFindings(scope, findingQuerySchema.parse({ tool }))).rows.length;
+    expect([await count("trivy"), await count("trivy (sarif)"), await count("semgrep oss (sarif)")]).toEqual([4, 2, 2]);
+  });
+
   it("are told apart in findings stored before they were (the migration relabels what SARIF alone vouched for)", async () => {
     const image: IngestContext = { format: "auto", image: "registry.example.com/shop/alpine:3.10" };
     await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.json"), context: image });
