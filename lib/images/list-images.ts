@@ -56,13 +56,57 @@ export interface ImageRow {
   retiredAt: Date | null;
 }
 
-const orderBy: Record<ImageListQuery["sort"], Prisma.Sql> = {
-  score: Prisma.sql`score, critical DESC, high DESC, "lastScannedAt" DESC NULLS LAST, id`,
-  critical: Prisma.sql`critical DESC, high DESC, score, id`,
-  age: Prisma.sql`"builtAt" ASC NULLS LAST, id`,
-  scanned: Prisma.sql`"lastScannedAt" DESC NULLS LAST, id`,
-  name: Prisma.sql`repository, id`,
+// The order of each sort (every column NULLS LAST, then id). The read API pages by the last row's
+// values in it (a keyset), so images added or rescored while a client pages through do not shift
+// the pages it has yet to read.
+interface SortKey {
+  column: "score" | "critical" | "high" | "lastScannedAt" | "builtAt" | "repository";
+  desc?: true;
+  date?: true;
+}
+const SORT_KEYS: Record<ImageListQuery["sort"], SortKey[]> = {
+  score: [{ column: "score" }, { column: "critical", desc: true }, { column: "high", desc: true }, { column: "lastScannedAt", desc: true, date: true }],
+  critical: [{ column: "critical", desc: true }, { column: "high", desc: true }, { column: "score" }],
+  age: [{ column: "builtAt", date: true }],
+  scanned: [{ column: "lastScannedAt", desc: true, date: true }],
+  name: [{ column: "repository" }],
 };
+
+const col = (key: SortKey) => Prisma.raw(`v."${key.column}"`);
+
+function orderBy(sort: ImageListQuery["sort"]): Prisma.Sql {
+  const keys = SORT_KEYS[sort].map((key) => Prisma.sql`${col(key)} ${Prisma.raw(key.desc ? "DESC" : "ASC")} NULLS LAST`);
+  return Prisma.join([...keys, Prisma.sql`v.id`], ", ");
+}
+
+/** Where a row stands in its sort: its values of the sort's columns (dates as ISO text), and its id. */
+export interface ImagePosition {
+  values: (string | number | null)[];
+  id: string;
+}
+
+/** How many values a position in this sort holds. */
+export const positionLength = (sort: ImageListQuery["sort"]) => SORT_KEYS[sort].length;
+
+export function positionOf(row: ImageRow, sort: ImageListQuery["sort"]): ImagePosition {
+  return { values: SORT_KEYS[sort].map((key) => (row[key.column] instanceof Date ? (row[key.column] as Date).toISOString() : (row[key.column] as string | number | null))), id: row.id };
+}
+
+/** SQL for "the row comes after this position": after on the first column that differs (NULLS LAST). */
+function after(sort: ImageListQuery["sort"], position: ImagePosition): Prisma.Sql {
+  const keys = SORT_KEYS[sort];
+  const value = (key: SortKey, v: string | number | null) => (key.date && typeof v === "string" ? new Date(v) : v);
+  const branches: Prisma.Sql[] = [];
+  for (let i = 0; i <= keys.length; i++) {
+    const equal = keys.slice(0, i).map((key, j) => Prisma.sql`${col(key)} IS NOT DISTINCT FROM ${value(key, position.values[j])}`);
+    let beyond: Prisma.Sql;
+    if (i === keys.length) beyond = Prisma.sql`v.id > ${position.id}`;
+    else if (position.values[i] === null) continue; // nothing comes after a null but through later columns
+    else beyond = Prisma.sql`(${col(keys[i])} ${Prisma.raw(keys[i].desc ? "<" : ">")} ${value(keys[i], position.values[i])} OR ${col(keys[i])} IS NULL)`;
+    branches.push(Prisma.join([...equal, beyond], " AND "));
+  }
+  return Prisma.sql`(${Prisma.join(branches.map((b) => Prisma.sql`(${b})`), " OR ")})`;
+}
 
 function escapeLike(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -74,7 +118,14 @@ function atLeast(severity: Severity): Prisma.Sql {
 }
 
 /** A page of images: the page's by default, or any window (the read API pages by an opaque cursor holding the offset). */
-export async function listImages(scope: Scope, query: ImageListQuery, now = new Date(), window = { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE }): Promise<{ rows: ImageRow[]; total: number }> {
+/** The page's window: an offset (the pages), or the rows after a position (the read API; `total` then counts from there). */
+export interface ImageWindow {
+  offset: number;
+  limit: number;
+  after?: ImagePosition;
+}
+
+export async function listImages(scope: Scope, query: ImageListQuery, now = new Date(), window: ImageWindow = { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE }): Promise<{ rows: ImageRow[]; total: number }> {
   const staleBefore = new Date(now.getTime() - env().posture.staleAfterDays * 24 * 3600 * 1000);
   const image: Prisma.Sql[] = [Prisma.sql`TRUE`];
   image.push(inScope(scope, "i"));
@@ -93,6 +144,7 @@ export async function listImages(scope: Scope, query: ImageListQuery, now = new 
   if (query.running === "yes") outer.push(Prisma.sql`cardinality(v."clusterIds") > 0`);
   if (query.running === "no") outer.push(Prisma.sql`cardinality(v."clusterIds") = 0`);
   if (query.cluster) outer.push(Prisma.sql`${query.cluster} = ANY(v."clusterIds")`);
+  if (window.after) outer.push(after(query.sort, window.after));
 
   // Counts and score are the image's "ImagePosture" row (kept by triggers); only what runs where is joined here.
   const rows = await db.$queryRaw<(Omit<ImageRow, "grade"> & { total: number })[]>`
@@ -115,7 +167,7 @@ export async function listImages(scope: Scope, query: ImageListQuery, now = new 
       WHERE ${Prisma.join(image, " AND ")})
     SELECT v.*, count(*) OVER ()::int AS total FROM listed v
     WHERE ${Prisma.join(outer, " AND ")}
-    ORDER BY ${orderBy[query.sort]}
+    ORDER BY ${orderBy(query.sort)}
     LIMIT ${window.limit} OFFSET ${window.offset}`;
   const total = rows[0]?.total ?? (window.offset > 0 ? await countOnly(scope, { ...query, page: 1 }, now) : 0);
   return { rows: rows.map((row) => ({ ...row, grade: gradeOf(row.score) })), total };

@@ -6,7 +6,7 @@ import { AccessDenied, NotVisible } from "@/lib/authz/actor";
 import { InvalidInput } from "@/lib/admin/input";
 import { clusterOfToken, scopeOfToken, tokenSeesImage } from "@/lib/api/token-scope";
 import { findFindings, isFindingCursor, type FindingRow } from "@/lib/findings/explore";
-import { listImages, type ImageRow } from "@/lib/images/list-images";
+import { listImages, positionLength, positionOf, type ImagePosition, type ImageRow } from "@/lib/images/list-images";
 import { listClusters } from "@/lib/posture/clusters";
 import { findingDetail, imageDetail } from "@/lib/posture/details";
 import type { Posture } from "@/lib/posture/read-model";
@@ -26,15 +26,19 @@ function posture(p: Posture): Json<typeof postureSchema> {
 
 // ---------------------------------------------------------------- images
 
-const offsetCursor = z.object({ o: z.number().int().min(0).max(10_000_000) });
-function decodeOffset(cursor: string | undefined): number {
-  if (!cursor) return 0;
+// A keyset cursor: the sort it was given for, and the last row's place in it (lib/images/list-images.ts).
+const imageCursor = z.object({ s: z.enum(["score", "critical", "age", "scanned", "name"]), v: z.array(z.union([z.string().max(600), z.number(), z.null()])).max(4), id: z.string().max(64) });
+function decodeImageCursor(cursor: string | undefined, sort: ImagesQuery["sort"]): ImagePosition | undefined {
+  if (!cursor) return undefined;
   try {
-    return offsetCursor.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"))).o;
+    const decoded = imageCursor.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    if (decoded.s === sort && decoded.v.length === positionLength(sort)) return { values: decoded.v, id: decoded.id };
   } catch {
-    throw new InvalidInput("cursor is not one this API gave out: pass nextCursor from the previous page unchanged");
+    // answered below
   }
+  throw new InvalidInput("cursor is not one this API gave out for this sort: pass nextCursor from the previous page unchanged");
 }
+const encodeImageCursor = (sort: ImagesQuery["sort"], p: ImagePosition) => Buffer.from(JSON.stringify({ s: sort, v: p.values, id: p.id })).toString("base64url");
 
 function imageItem(row: ImageRow): Json<typeof imageItemSchema> {
   return {
@@ -57,10 +61,11 @@ function imageItem(row: ImageRow): Json<typeof imageItemSchema> {
 }
 
 export async function readImages(token: Token, query: ImagesQuery) {
-  const offset = decodeOffset(query.cursor);
-  const { rows, total } = await listImages(scopeOfToken(token), { ...query, page: 1, cluster: clusterOfToken(token, query.cluster) }, new Date(), { offset, limit: query.limit });
-  const next = offset + rows.length < total && rows.length > 0 ? Buffer.from(JSON.stringify({ o: offset + rows.length })).toString("base64url") : null;
-  return { items: rows.map(imageItem), nextCursor: next };
+  const after = decodeImageCursor(query.cursor, query.sort);
+  const { rows } = await listImages(scopeOfToken(token), { ...query, page: 1, cluster: clusterOfToken(token, query.cluster) }, new Date(), { offset: 0, limit: query.limit + 1, after });
+  const page = rows.slice(0, query.limit);
+  const next = rows.length > query.limit ? encodeImageCursor(query.sort, positionOf(page[page.length - 1], query.sort)) : null;
+  return { items: page.map(imageItem), nextCursor: next };
 }
 
 export async function readImage(token: Token, id: string): Promise<Json<typeof imageDetailSchema>> {

@@ -176,3 +176,63 @@ describe("OpenAPI", () => {
     expect((await call(vex, "/api/v1/vex?image=registry.acme.dev/x/base:1&format=trivyignore", ingestToken)).status).toBe(200);
   });
 });
+
+describe("read API: images pages", () => {
+  const more = [
+    ["trivy/trivy_alpine-310.json", "registry.acme.dev/payments/alpine:3.10"],
+    ["trivy/trivy_ubuntu-1804.json", "registry.acme.dev/storefront/ubuntu:18.04"],
+    ["trivy/trivy_centos-7.json", "registry.acme.dev/data/centos:7"],
+    ["trivy/trivy_distroless-base.json", "registry.acme.dev/data/base:1"],
+    ["trivy/trivy_spring4shell-jre11.json", "registry.acme.dev/data/spring:1"],
+  ];
+  beforeAll(async () => {
+    for (const [file, ref] of more) await ingestReport({ body: fixtureText(file), context: { format: "auto", image: ref } });
+  });
+
+  const pageThrough = async (sort: string, between?: (page: number) => Promise<void>) => {
+    const seen: string[] = [];
+    let cursor: string | null | undefined;
+    let pages = 0;
+    do {
+      const page = await call(images, `/api/v1/images?limit=2&sort=${sort}${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.status, sort).toBe(200);
+      seen.push(...page.body.items!.map((i) => String(i.id)));
+      cursor = page.body.nextCursor;
+      await between?.(++pages);
+    } while (cursor);
+    return seen;
+  };
+
+  it("visits every image exactly once by following nextCursor, in each sort, in the sort's order", async () => {
+    const all = (await db.image.findMany({ where: { retiredAt: null }, select: { id: true } })).map((i) => i.id).sort();
+    expect(all.length).toBeGreaterThan(6);
+    for (const sort of ["score", "critical", "age", "scanned", "name"]) {
+      const seen = await pageThrough(sort);
+      expect([...seen].sort(), sort).toEqual(all);
+      const whole = await call(images, `/api/v1/images?limit=200&sort=${sort}`);
+      expect(seen, sort).toEqual(whole.body.items!.map((i) => String(i.id)));
+    }
+  });
+
+  it("neither repeats nor skips an image when others arrive ahead of the page a client is on", async () => {
+    const before = (await db.image.findMany({ where: { retiredAt: null }, select: { id: true } })).map((i) => i.id);
+    let arrivals = 0;
+    // After each page, a new image that sorts first (by name; by score: the worst) arrives.
+    const arrive = async () => {
+      arrivals += 1;
+      await ingestReport({ body: fixtureText("trivy/trivy_fluentd-gems.json"), context: { format: "auto", image: `registry.aaa.dev/first/n${arrivals}:1` } });
+    };
+    for (const sort of ["name", "score"]) {
+      const seen = await pageThrough(sort, arrive);
+      expect(new Set(seen).size, sort).toBe(seen.length);
+      for (const id of before) expect(seen, sort).toContain(id);
+    }
+  });
+
+  it("refuses a cursor given out for another sort", async () => {
+    const first = await call(images, "/api/v1/images?limit=1&sort=name");
+    const other = await call(images, `/api/v1/images?limit=1&sort=score&cursor=${first.body.nextCursor}`);
+    expect(other.status).toBe(400);
+    expect(other.body.error!.message).toMatch(/cursor is not one this API gave out for this sort/);
+  });
+});
