@@ -85,8 +85,18 @@ export interface ImagePosition {
   id: string;
 }
 
-/** How many values a position in this sort holds. */
-export const positionLength = (sort: ImageListQuery["sort"]) => SORT_KEYS[sort].length;
+/** Whether values can be a position in this sort (one per column, each of its column's type): a cursor comes from outside. */
+export function isPosition(sort: ImageListQuery["sort"], values: unknown[]): values is ImagePosition["values"] {
+  const keys = SORT_KEYS[sort];
+  return (
+    values.length === keys.length &&
+    keys.every((key, i) => {
+      const v = values[i];
+      if (key.date) return v === null || (typeof v === "string" && !Number.isNaN(Date.parse(v)));
+      return key.column === "repository" ? typeof v === "string" : typeof v === "number" && Number.isFinite(v);
+    })
+  );
+}
 
 export function positionOf(row: ImageRow, sort: ImageListQuery["sort"]): ImagePosition {
   return { values: SORT_KEYS[sort].map((key) => (row[key.column] instanceof Date ? (row[key.column] as Date).toISOString() : (row[key.column] as string | number | null))), id: row.id };
@@ -117,8 +127,7 @@ function atLeast(severity: Severity): Prisma.Sql {
   return Prisma.sql`(${Prisma.join(columns, " + ")}) > 0`;
 }
 
-/** A page of images: the page's by default, or any window (the read API pages by an opaque cursor holding the offset). */
-/** The page's window: an offset (the pages), or the rows after a position (the read API; `total` then counts from there). */
+/** A page of images: the page's by default, or any window: an offset (the pages), or the rows after a position (the read API; `total` then counts from there). */
 export interface ImageWindow {
   offset: number;
   limit: number;

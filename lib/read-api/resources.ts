@@ -6,7 +6,7 @@ import { AccessDenied, NotVisible } from "@/lib/authz/actor";
 import { InvalidInput } from "@/lib/admin/input";
 import { clusterOfToken, scopeOfToken, tokenSeesImage } from "@/lib/api/token-scope";
 import { findFindings, isFindingCursor, type FindingRow } from "@/lib/findings/explore";
-import { listImages, positionLength, positionOf, type ImagePosition, type ImageRow } from "@/lib/images/list-images";
+import { isPosition, listImages, positionOf, type ImagePosition, type ImageRow } from "@/lib/images/list-images";
 import { listClusters } from "@/lib/posture/clusters";
 import { findingDetail, imageDetail } from "@/lib/posture/details";
 import type { Posture } from "@/lib/posture/read-model";
@@ -32,7 +32,7 @@ function decodeImageCursor(cursor: string | undefined, sort: ImagesQuery["sort"]
   if (!cursor) return undefined;
   try {
     const decoded = imageCursor.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    if (decoded.s === sort && decoded.v.length === positionLength(sort)) return { values: decoded.v, id: decoded.id };
+    if (decoded.s === sort && isPosition(sort, decoded.v)) return { values: decoded.v, id: decoded.id };
   } catch {
     // answered below
   }

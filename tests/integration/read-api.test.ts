@@ -234,5 +234,10 @@ describe("read API: images pages", () => {
     const other = await call(images, `/api/v1/images?limit=1&sort=score&cursor=${first.body.nextCursor}`);
     expect(other.status).toBe(400);
     expect(other.body.error!.message).toMatch(/cursor is not one this API gave out for this sort/);
+    // A made-up cursor of the right shape but wrong values is refused the same way, never a 500.
+    for (const forged of [{ s: "scanned", v: ["not a date"], id: "x" }, { s: "score", v: ["1", 0, 0, null], id: "x" }, { s: "name", v: [3], id: "x" }]) {
+      const answer = await call(images, `/api/v1/images?sort=${forged.s}&cursor=${Buffer.from(JSON.stringify(forged)).toString("base64url")}`);
+      expect(answer.status, JSON.stringify(forged)).toBe(400);
+    }
   });
 });
