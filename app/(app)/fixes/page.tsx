@@ -7,17 +7,13 @@ import { Panel } from "@/components/ui/panel";
 import { requireViewer } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { filterChoices } from "@/lib/posture/choices";
-import { endOfLifeImages, topFixes, topFixesQuerySchema, type TopFix } from "@/lib/fixes/top-fixes";
+import { fixSummary } from "@/lib/fixes/summary";
+import { endOfLifeImages, topFixes, topFixesQuerySchema } from "@/lib/fixes/top-fixes";
 import { plural } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Top fixes" };
 
 const link = "text-brand-700 hover:underline";
-
-function summary(f: TopFix): string {
-  const severities = (["critical", "high", "medium", "low"] as const).filter((s) => f.bySeverity[s] > 0).map((s) => `${f.bySeverity[s]} ${s}`);
-  return `closes ${plural(f.findings, "finding")}${severities.length ? ` (${severities.join(", ")})` : ""} in ${plural(f.images, "image")} of ${plural(f.teams, "team")}`;
-}
 
 export default async function FixesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireViewer();
@@ -51,7 +47,7 @@ export default async function FixesPage({ searchParams }: { searchParams: Promis
                 <div className="text-xs text-slate-500">{f.ecosystem === "other" ? "version order: generic" : `${f.ecosystem} versions`} · {plural(f.vulnerabilities, "vulnerability", "vulnerabilities")}</div>
               </td>
               <td className="px-4 py-3">
-                {summary(f)}
+                {fixSummary(f)}
                 <div><Link className={`text-xs ${link}`} href={`/findings?all=1&fixable=1&q=${encodeURIComponent(f.packageName)}${query.team ? `&team=${query.team}` : ""}`}>the findings</Link></div>
               </td>
               <td className="px-4 py-3 text-right">
