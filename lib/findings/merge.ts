@@ -233,12 +233,12 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
   // Other tools still report some of the missing ones: this tool just stops vouching for them.
   const closes = input.closes ?? "all";
   const coverage = typeof closes === "string" ? [] : [closes.namespaceIds, closes.clusterScoped];
-  const scope = [...coverage, input.checks ?? null];
+  const closeParams = [...coverage, input.checks ?? null];
   await sql.query(
     `UPDATE "Finding" SET "reportedBy" = array_remove("reportedBy", $1)
      WHERE "targetKey" = $2 AND status <> 'fixed' AND $1 = ANY("reportedBy") AND cardinality("reportedBy") > 1
        AND NOT EXISTS (SELECT 1 FROM incoming_finding i WHERE i.k = "identityKey") AND ${coveredBy(closes, 3)} AND ${ofCheckedKind(3 + coverage.length)}`,
-    [input.tool, input.targetKey, ...scope],
+    [input.tool, input.targetKey, ...closeParams],
   );
   const fixed = await sql.query(
     `WITH gone AS (
@@ -253,7 +253,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
        RETURNING f.id, gone.status AS previous)
      INSERT INTO "FindingEvent" ("findingId", type, "fromStatus", "toStatus", "scanId", at)
      SELECT id, 'fixed'::"FindingEventType", previous, 'fixed'::"FindingStatus", $1, $3::timestamptz FROM closed`,
-    [input.scanId, input.tool, now, input.targetKey, ...scope],
+    [input.scanId, input.tool, now, input.targetKey, ...closeParams],
   );
   return {
     total: findings.length,

@@ -61,15 +61,19 @@ export interface ImageRow {
 // the pages it has yet to read.
 interface SortKey {
   column: "score" | "critical" | "high" | "lastScannedAt" | "builtAt" | "repository";
+  type: "number" | "date" | "text";
   desc?: true;
-  date?: true;
 }
+const SCORE: SortKey = { column: "score", type: "number" };
+const CRITICAL: SortKey = { column: "critical", type: "number", desc: true };
+const HIGH: SortKey = { column: "high", type: "number", desc: true };
+const SCANNED: SortKey = { column: "lastScannedAt", type: "date", desc: true };
 const SORT_KEYS: Record<ImageListQuery["sort"], SortKey[]> = {
-  score: [{ column: "score" }, { column: "critical", desc: true }, { column: "high", desc: true }, { column: "lastScannedAt", desc: true, date: true }],
-  critical: [{ column: "critical", desc: true }, { column: "high", desc: true }, { column: "score" }],
-  age: [{ column: "builtAt", date: true }],
-  scanned: [{ column: "lastScannedAt", desc: true, date: true }],
-  name: [{ column: "repository" }],
+  score: [SCORE, CRITICAL, HIGH, SCANNED],
+  critical: [CRITICAL, HIGH, SCORE],
+  age: [{ column: "builtAt", type: "date" }],
+  scanned: [SCANNED],
+  name: [{ column: "repository", type: "text" }],
 };
 
 const col = (key: SortKey) => Prisma.raw(`v."${key.column}"`);
@@ -92,20 +96,24 @@ export function isPosition(sort: ImageListQuery["sort"], values: unknown[]): val
     values.length === keys.length &&
     keys.every((key, i) => {
       const v = values[i];
-      if (key.date) return v === null || (typeof v === "string" && !Number.isNaN(Date.parse(v)));
-      return key.column === "repository" ? typeof v === "string" : typeof v === "number" && Number.isFinite(v);
+      if (key.type === "date") return v === null || (typeof v === "string" && !Number.isNaN(Date.parse(v)));
+      return key.type === "text" ? typeof v === "string" : typeof v === "number" && Number.isFinite(v);
     })
   );
 }
 
 export function positionOf(row: ImageRow, sort: ImageListQuery["sort"]): ImagePosition {
-  return { values: SORT_KEYS[sort].map((key) => (row[key.column] instanceof Date ? (row[key.column] as Date).toISOString() : (row[key.column] as string | number | null))), id: row.id };
+  const valueOf = (key: SortKey) => {
+    const value = row[key.column];
+    return value instanceof Date ? value.toISOString() : value;
+  };
+  return { values: SORT_KEYS[sort].map(valueOf), id: row.id };
 }
 
 /** SQL for "the row comes after this position": after on the first column that differs (NULLS LAST). */
 function after(sort: ImageListQuery["sort"], position: ImagePosition): Prisma.Sql {
   const keys = SORT_KEYS[sort];
-  const value = (key: SortKey, v: string | number | null) => (key.date && typeof v === "string" ? new Date(v) : v);
+  const value = (key: SortKey, v: string | number | null) => (key.type === "date" && typeof v === "string" ? new Date(v) : v);
   const branches: Prisma.Sql[] = [];
   for (let i = 0; i <= keys.length; i++) {
     const equal = keys.slice(0, i).map((key, j) => Prisma.sql`${col(key)} IS NOT DISTINCT FROM ${value(key, position.values[j])}`);
