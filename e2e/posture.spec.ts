@@ -135,6 +135,12 @@ test("a manager opens their team's pages and none of another team's", async ({ p
   // A shared cluster: the manager sees their own namespace, not Calm's.
   await expect(page.getByRole("region", { name: `Namespace ${worst.toLowerCase()}` })).toBeVisible();
   await expect(page.getByRole("region", { name: `Namespace ${calm.toLowerCase()}` })).toHaveCount(0);
+  // The runtime filter offers only the namespaces the manager sees, and a priority to pick, not type.
+  await expect(page.getByLabel("Namespace", { exact: true }).locator("option")).toHaveText(["Any namespace", worst.toLowerCase()]);
+  await page.getByLabel("Priority at least").selectOption("Critical");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/priority=Critical/);
+  await expect(page.getByText("No runtime alerts in the last 7 days matching this filter.")).toBeVisible();
   await shot(page, "manager-cluster");
 });
 

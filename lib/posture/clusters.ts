@@ -5,6 +5,7 @@ import { NotVisible } from "@/lib/authz/actor";
 import { clusterFilter, type Scope } from "@/lib/authz/policy";
 import { db, Prisma } from "@/lib/db";
 import type { Severity } from "@/lib/findings/model";
+import { prioritiesAtLeast } from "@/lib/ingest/falco/parse-events";
 import { lastReports, runtimeAlerts, type ClusterSources } from "@/lib/posture/overview";
 import { inScope, NO_POSTURE, posturesOf, type Posture } from "@/lib/posture/read-model";
 import { checkId } from "@/lib/posture/ids";
@@ -189,7 +190,11 @@ export interface RuntimeAlertGroup {
 /** Runtime alerts of the last week, grouped by what fired where (Falco's own fields). */
 async function runtimeTimeline(scope: Scope, clusterId: string, filter: RuntimeFilter, since: Date) {
   const where: Prisma.Sql[] = [Prisma.sql`e."clusterId" = ${clusterId}`, Prisma.sql`e."occurredAt" >= ${since}`, inScope(scope, "f")];
-  if (filter.priority) where.push(Prisma.sql`e.priority = ${filter.priority}`);
+  if (filter.priority) {
+    // A Falco priority means "this or above"; any other is taken as the sender spelled it.
+    const atLeast = prioritiesAtLeast(filter.priority);
+    where.push(atLeast ? Prisma.sql`lower(e.priority) = ANY(${atLeast})` : Prisma.sql`lower(e.priority) = ${filter.priority.toLowerCase()}`);
+  }
   if (filter.namespace) where.push(Prisma.sql`e.namespace = ${filter.namespace}`);
   return db.$queryRaw<RuntimeAlertGroup[]>`
     SELECT e.rule, e.priority, e.namespace, e.fields->>'k8s.pod.name' AS pod, e.fields->>'container.name' AS container,

@@ -9,6 +9,8 @@ import { fixtureText } from "../support/fixtures";
 import { requestException } from "@/lib/exceptions/request";
 import { decideException } from "@/lib/exceptions/decide";
 import type { UserActor } from "@/lib/authz/actor";
+import { scopeOfViewer } from "@/lib/authz/policy";
+import { clusterDetail } from "@/lib/posture/clusters";
 
 let token: string;
 
@@ -144,6 +146,25 @@ describe("POST /api/v1/runtime-events", () => {
     const again = await post(body);
     expect(await again.json()).toMatchObject({ accepted: 6, alerts: 0, duplicates: 6 });
     expect(await databaseFingerprint()).toEqual(before);
+  });
+
+  it("filters the cluster page's timeline by a minimum Falco priority, whatever its case, and by namespace", async () => {
+    const at = new Date(Date.now() - 60 * 60_000).toISOString();
+    const alert = (rule: string, priority: string, namespace: string) =>
+      JSON.stringify({ rule, priority, time: at, output: rule, output_fields: { "k8s.ns.name": namespace, "k8s.pod.name": "api-7d9f8b6c5d-x2k4p" } });
+    const body = [alert("Drop and execute", "CRITICAL", "shop"), alert("Shell", "warning", "shop"), alert("Read sensitive file", "Notice", "shop"), alert("Shell", "Warning", "ops"), alert("Custom", "P1", "shop")];
+    expect((await (await post(body.join("\n"))).json()).accepted).toBe(5);
+    const cluster = await db.cluster.findUniqueOrThrow({ where: { name: "prod-eu" } });
+    const lead = scopeOfViewer({ role: "security_lead", teamIds: [] });
+    const rules = async (filter: { priority?: string; namespace?: string }) =>
+      (await clusterDetail(lead, cluster.id, filter)).alerts.map((a) => `${a.namespace}:${a.rule}`).sort();
+    expect(await rules({})).toHaveLength(5);
+    expect(await rules({ priority: "Warning" })).toEqual(["ops:Shell", "shop:Drop and execute", "shop:Shell"]);
+    expect(await rules({ priority: "critical" })).toEqual(["shop:Drop and execute"]);
+    expect(await rules({ priority: "Warning", namespace: "ops" })).toEqual(["ops:Shell"]);
+    expect(await rules({ priority: "Debug" })).toHaveLength(4);
+    // Not a Falco priority: taken as the sender spelled it, whatever its case.
+    expect(await rules({ priority: "p1" })).toEqual(["shop:Custom"]);
   });
 
   it("reports bad events and keeps the good ones", async () => {

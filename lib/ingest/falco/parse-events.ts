@@ -82,6 +82,20 @@ const priorities: Record<string, Severity> = {
   debug: "unknown",
 };
 
+/** Falco's priorities, highest first, as Falco spells them. */
+export const FALCO_PRIORITIES = ["Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug"] as const;
+
+/**
+ * The priorities, lower case, of alerts at `minimum` or above (Falco's own "minimum priority"
+ * reading), with the short "info" that some tools send; null when `minimum` is not a Falco priority.
+ */
+export function prioritiesAtLeast(minimum: string): string[] | null {
+  const rank = FALCO_PRIORITIES.findIndex((p) => p.toLowerCase() === minimum.trim().toLowerCase());
+  if (rank < 0) return null;
+  const names = FALCO_PRIORITIES.slice(0, rank + 1).map((p) => p.toLowerCase());
+  return names.includes("informational") ? [...names, "info"] : names;
+}
+
 /** Falco priorities, matched case-insensitively (Falco, its rules and old tools disagree on case). */
 export function severityOfPriority(priority: string): Severity {
   return priorities[priority.trim().toLowerCase()] ?? "unknown";

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RuntimeFilter } from "@/components/clusters/runtime-filter";
 import { SourceAge } from "@/components/clusters/source-age";
 import { ScoreBadge } from "@/components/posture/score-badge";
 import { ScoreBreakdown } from "@/components/posture/score-breakdown";
@@ -8,7 +9,7 @@ import { Panel } from "@/components/ui/panel";
 import { SeverityBadge, SeverityCounts } from "@/components/ui/severity";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
-import { plural, timeAgo } from "@/lib/format";
+import { kindCounts, plural, timeAgo } from "@/lib/format";
 import { clusterDetail } from "@/lib/posture/clusters";
 
 export const metadata: Metadata = { title: "Cluster" };
@@ -31,7 +32,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
         <Panel title="Open findings">
           <SeverityCounts counts={s.posture.findings} />
           <p className="mt-3 text-sm text-slate-600">
-            {Object.entries(s.posture.byKind).map(([kind, n]) => `${n} ${kind}`).join(" · ") || "None open."}
+            {kindCounts(s.posture.byKind) || "None open."}
           </p>
           <p className="mt-1 text-xs text-slate-500">Vulnerabilities count those of the images running here.</p>
           <Link className={`mt-2 inline-block text-sm ${link}`} href={`/findings?cluster=${cluster.id}`}>All findings in this cluster</Link>
@@ -82,12 +83,12 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
             <p className="text-sm text-slate-500">No open misconfigurations.</p>
           ) : (
             <table className="w-full text-sm">
-              <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">Check</th><th>Severity</th><th className="text-right">Findings</th><th className="pl-3">Namespaces</th></tr></thead>
+              <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">Check</th><th className="pr-3">Severity</th><th className="text-right">Findings</th><th className="pl-3">Namespaces</th></tr></thead>
               <tbody className="divide-y divide-slate-100">
                 {cluster.misconfigurations.map((m) => (
                   <tr key={m.ruleId}>
                     <td className="py-1.5"><Link className={link} href={`/findings?cluster=${cluster.id}&rule=${encodeURIComponent(m.ruleId)}`}>{m.ruleId}</Link> <span className="text-slate-600">{m.title}</span></td>
-                    <td><SeverityBadge severity={m.severity} /></td>
+                    <td className="pr-3"><SeverityBadge severity={m.severity} /></td>
                     <td className="text-right tabular-nums">{m.findings}</td>
                     <td className="pl-3 text-xs text-slate-600">{m.namespaces.join(", ") || "cluster-wide"}</td>
                   </tr>
@@ -115,15 +116,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
 
       <section id="runtime">
         <Panel title="Runtime alerts, last 7 days">
-          <form method="get" className="mb-3 flex flex-wrap items-end gap-2 text-sm">
-            <label className="flex flex-col text-xs text-slate-600">Priority
-              <input name="priority" defaultValue={filter.priority ?? ""} placeholder="e.g. Critical" className="rounded-md border border-slate-300 px-2 py-1 text-sm" />
-            </label>
-            <label className="flex flex-col text-xs text-slate-600">Namespace
-              <input name="namespace" defaultValue={filter.namespace ?? ""} className="rounded-md border border-slate-300 px-2 py-1 text-sm" />
-            </label>
-            <button className="rounded-md bg-brand-600 px-3 py-1 text-white">Filter</button>
-          </form>
+          <RuntimeFilter priority={filter.priority} namespace={filter.namespace} namespaces={cluster.namespaces.map((n) => n.name)} />
           {cluster.alerts.length === 0 ? (
             <p className="text-sm text-slate-500">No runtime alerts in the last 7 days{filter.priority || filter.namespace ? " matching this filter" : ""}.</p>
           ) : (
