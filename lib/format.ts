@@ -1,4 +1,5 @@
 // Display formatting shared by pages.
+import { FINDING_KINDS, type FindingKind } from "@/lib/findings/model";
 const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],
@@ -29,4 +30,19 @@ export function shortDigest(digest: string | null): string | null {
 /** "1 workload", "3 workloads". */
 export function plural(count: number, noun: string, many = `${noun}s`): string {
   return `${count.toLocaleString("en")} ${count === 1 ? noun : many}`;
+}
+
+const KIND_NOUNS: Record<FindingKind, string> = {
+  vulnerability: "vulnerability",
+  misconfiguration: "misconfiguration",
+  secret: "secret",
+  compliance: "compliance check",
+  runtime: "runtime alert",
+};
+
+/** Open findings by kind in words ("13 vulnerabilities · 1 compliance check"), kinds in a fixed order. */
+export function kindCounts(byKind: Partial<Record<FindingKind, number>>): string {
+  return FINDING_KINDS.filter((k) => byKind[k])
+    .map((k) => plural(byKind[k]!, KIND_NOUNS[k], k === "vulnerability" ? "vulnerabilities" : undefined))
+    .join(" · ");
 }

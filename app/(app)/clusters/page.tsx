@@ -9,7 +9,7 @@ import { SourceAge } from "@/components/clusters/source-age";
 import { requireViewer } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { listClusters } from "@/lib/posture/clusters";
-import { plural } from "@/lib/format";
+import { kindCounts, plural } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Clusters" };
 
@@ -33,7 +33,7 @@ export default async function ClustersPage() {
               <td className="px-4 py-3"><ScoreBadge grade={c.posture.score.grade} value={c.posture.score.value} score={c.posture.score} /></td>
               <td className="px-4 py-3"><SeverityCounts counts={c.posture.findings} /></td>
               <td className="px-4 py-3 text-xs text-slate-600">
-                {Object.entries(c.posture.byKind).map(([kind, n]) => `${n} ${kind}`).join(" · ") || "none open"}
+                {kindCounts(c.posture.byKind) || "none open"}
               </td>
               <td className="px-4 py-3 text-right text-xs text-slate-600">
                 {c.namespaces} ns · {plural(c.workloads, "workload")} · {plural(c.images, "image")}

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SeverityCounts } from "@/components/ui/severity";
 import { requireViewer } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
-import { timeAgo } from "@/lib/format";
+import { kindCounts, timeAgo } from "@/lib/format";
 import { listRepositories } from "@/lib/posture/repositories";
 
 export const metadata: Metadata = { title: "Repositories" };
@@ -32,7 +32,7 @@ export default async function RepositoriesPage() {
               <td className="px-4 py-3 text-slate-700">{r.team ?? <span className="text-slate-400">Unowned</span>}</td>
               <td className="px-4 py-3"><ScoreBadge grade={r.posture.score.grade} value={r.posture.score.value} score={r.posture.score} /></td>
               <td className="px-4 py-3"><SeverityCounts counts={r.posture.findings} /></td>
-              <td className="px-4 py-3 text-xs text-slate-600">{Object.entries(r.posture.byKind).map(([kind, n]) => `${n} ${kind}`).join(" · ") || "none open"}</td>
+              <td className="px-4 py-3 text-xs text-slate-600">{kindCounts(r.posture.byKind) || "none open"}</td>
               <td className="px-4 py-3 text-slate-600">{timeAgo(r.lastScannedAt, now)}</td>
             </tr>
           ))}
