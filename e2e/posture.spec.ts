@@ -158,3 +158,20 @@ test("pages fit a phone's width", async ({ page }) => {
   await page.goto("/");
   await shot(page, "phone-overview");
 });
+
+test("on a 1280-pixel laptop screen, every table shows all its columns without scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, await user("security_lead", []), password);
+  const image = (await sql<{ id: string }>(`SELECT id FROM "Image" LIMIT 1`))[0].id;
+  const clusterId = (await sql<{ id: string }>(`SELECT id FROM "Cluster" WHERE name = $1`, [cluster]))[0].id;
+  for (const url of ["/", "/images", "/repositories", "/clusters", "/teams", "/findings", "/packages?q=libssl1.1", "/exceptions", "/fixes", "/admin/audit", `/images/${image}`, `/clusters/${clusterId}`]) {
+    await page.goto(url);
+    await page.waitForLoadState("networkidle");
+    // A table too wide for its card scrolls inside it, hiding its last columns (the images list's
+    // last scan and clusters, the audit log's details did).
+    const hidden = await page.evaluate(() =>
+      [...document.querySelectorAll("main table")].map((t) => t.parentElement!).filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.scrollWidth - box.clientWidth),
+    );
+    expect(hidden, `${url}: tables wider than their cards by ${hidden.join(", ")}px`).toEqual([]);
+  }
+});

@@ -7,11 +7,11 @@ import type { ImageRow } from "@/lib/images/list-images";
 
 export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
   return (
-    <DataTable columns={["Image", "Team", "Score", "Open (C / H / M / L / ?)", { label: "Fixable", align: "right" }, "OS", "Built", "Last scan", { label: "Runs in", align: "right" }]}>
+    <DataTable compact columns={["Image", "Team", "Score", "Open (C / H / M / L / ?) · fixable", "OS", "Scanned · built", { label: "Runs in", align: "right" }]}>
       {rows.map((image) => (
         <tr key={image.id} className="hover:bg-slate-50">
-          <td className="max-w-xs px-4 py-3">
-            <Link href={`/images/${image.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
+          <td className="px-3 py-3">
+            <Link href={`/images/${image.id}`} className="block max-w-[16rem] truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
               {image.repository}
             </Link>
             <div className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-500">
@@ -22,18 +22,22 @@ export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
               {image.retiredAt && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">retired</span>}
             </div>
           </td>
-          <td className="px-4 py-3 text-slate-700">
+          <td className="px-3 py-3 text-slate-700">
             {image.team && image.teamId ? <Link className="hover:underline" href={`/teams/${image.teamId}`}>{image.team}</Link> : <span className="text-slate-400">Unowned</span>}
           </td>
-          <td className="px-4 py-3"><ScoreBadge grade={image.grade} value={image.score} /></td>
-          <td className="px-4 py-3"><SeverityCounts counts={image} /></td>
-          <td className="px-4 py-3 text-right tabular-nums">{image.fixable}</td>
-          <td className="px-4 py-3 text-slate-700">
+          <td className="px-3 py-3"><ScoreBadge grade={image.grade} value={image.score} /></td>
+          <td className="px-3 py-3">
+            <SeverityCounts counts={image} />
+            <div className="mt-1 text-xs text-slate-500">{image.fixable ? `${image.fixable.toLocaleString("en")} fixable` : "none fixable"}</div>
+          </td>
+          <td className="px-3 py-3 text-slate-700">
             {image.osName || image.osFamily ? `${image.osFamily ?? ""} ${image.osName ?? ""}`.trim() : <span className="text-slate-400">—</span>}
             {image.osEndOfLife && <span className="ml-1 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800" title="The OS no longer gets security fixes">EOL</span>}
           </td>
-          <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={isoDate(image.builtAt)}>{image.builtAt ? timeAgo(image.builtAt, now) : <span className="text-slate-400">unknown</span>}</td>
-          <td className="whitespace-nowrap px-3 py-3 text-slate-600" title={image.lastScannedAt?.toISOString()}>{timeAgo(image.lastScannedAt, now)}</td>
+          <td className="whitespace-nowrap px-3 py-3 text-slate-600">
+            <span title={image.lastScannedAt?.toISOString()}>{timeAgo(image.lastScannedAt, now)}</span>
+            <div className="text-xs text-slate-500" title={isoDate(image.builtAt)}>{image.builtAt ? `built ${timeAgo(image.builtAt, now)}` : "build date unknown"}</div>
+          </td>
           <td className="whitespace-nowrap px-3 py-3 text-right tabular-nums text-slate-700">{image.clusters ? plural(image.clusters, "cluster") : "nowhere"}</td>
         </tr>
       ))}

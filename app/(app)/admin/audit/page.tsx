@@ -60,17 +60,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         <button type="submit" className={button}>Filter</button>
         <a href="/admin/audit" className={quietButton}>Clear</a>
       </form>
-      <AdminTable columns={["Time (UTC)", "Action", "Actor", "Target", "Source address", "Details"]} empty={rows.length === 0 ? "No entries match these filters." : null}>
+      <AdminTable columns={["Time (UTC)", "Action", "Actor · from", "Target", "Details"]} empty={rows.length === 0 ? "No entries match these filters." : null}>
         {rows.map((row) => (
           <tr key={row.id}>
-            <td className={`${td} whitespace-nowrap tabular-nums`}>{row.at.toISOString().replace("T", " ").slice(0, 19)}</td>
-            <td className={`${td} font-mono text-xs`}>{row.action}</td>
-            <td className={`${td} min-w-52 [overflow-wrap:anywhere]`}>{row.actorLabel}</td>
-            <td className={`${td} text-xs`}>
-              {row.targetType ?? "—"}
-              {row.targetId && <div className="font-mono text-[11px] text-slate-400">{row.targetId}</div>}
+            <td className={`${td} whitespace-nowrap tabular-nums`}>
+              {row.at.toISOString().slice(0, 10)}
+              <div className="text-xs text-slate-500">{row.at.toISOString().slice(11, 19)}</div>
             </td>
-            <td className={`${td} font-mono text-xs`}>{row.sourceIp ?? "—"}</td>
+            <td className={`${td} font-mono text-xs`}>{row.action}</td>
+            <td className={`${td} min-w-52 [overflow-wrap:anywhere]`}>
+              {row.actorLabel}
+              {row.sourceIp && <div className="font-mono text-[11px] text-slate-400" title="Source address">{row.sourceIp}</div>}
+            </td>
+            <td className={`${td} min-w-36 text-xs`}>
+              {row.targetType ?? "—"}
+              {row.targetId && <div className="font-mono text-[11px] text-slate-400 [overflow-wrap:anywhere]">{row.targetId}</div>}
+            </td>
             <td className={`${td} min-w-72 text-xs text-slate-600`}>
               <AuditDetails details={row.details} />
             </td>
