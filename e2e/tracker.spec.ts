@@ -34,7 +34,7 @@ test.beforeAll(async ({ playwright, baseURL }) => {
 });
 
 const findingsOf = (name: string) =>
-  sql<{ id: string; ruleId: string; packageName: string }>(`SELECT f.id, f."ruleId", f."packageName" FROM "Finding" f JOIN "Team" t ON t.id = f."teamId" WHERE t.name = $1 ORDER BY f."ruleId", f."packageName"`, [name]);
+  sql<{ id: string; ruleId: string; packageName: string; severity: string }>(`SELECT f.id, f."ruleId", f."packageName", f.severity FROM "Finding" f JOIN "Team" t ON t.id = f."teamId" WHERE t.name = $1 ORDER BY f."ruleId", f."packageName"`, [name]);
 
 test("claim, progress, not affected, an exception approved by a lead, and its expiry reopening the finding", async ({ browser }) => {
   test.setTimeout(240_000);
@@ -80,6 +80,8 @@ test("claim, progress, not affected, an exception approved by a lead, and its ex
   await signIn(lead, await user("security_lead", []), password);
   await lead.goto("/findings?queue=approval");
   const request = lead.getByRole("listitem").filter({ hasText: "Internal only; the rebuild lands next sprint." });
+  // Before deciding, the lead sees what approving would cover: this one open finding, and its fix.
+  await expect(request.getByLabel("Impact if approved")).toHaveText(new RegExp(`^If approved, it covers 1 open finding now: 1 ${third.severity}; (it has a fix|none has a fix)\\.$`));
   await request.getByLabel("Decision note").fill("Fine until the rebuild.");
   await request.getByRole("button", { name: "Approve" }).click();
   // Decided: it leaves the list of requests awaiting approval.

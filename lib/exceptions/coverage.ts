@@ -20,6 +20,9 @@ export const COVERS = `(e."findingId" = f.id OR (e."findingId" IS NULL AND e.kin
   AND (e."namespaceId" IS NULL OR e."namespaceId" = f."namespaceId" OR EXISTS (
     SELECT 1 FROM "WorkloadImage" wi JOIN "Workload" w ON w.id = wi."workloadId" WHERE wi."imageId" = f."imageId" AND w."namespaceId" = e."namespaceId"))))`;
 
+/** A finding an exception may cover now: open, and not fixable when it lasts until a fix is available. */
+export const COVERABLE = `f.status IN ('open', 'in_progress') AND NOT (e."untilFixAvailable" AND f.fixable)`;
+
 /** Which findings to look at: one target's (after a scan), or one exception's candidates (at approval). */
 export type Candidates = { targetKey: string } | { exceptionId: string; findingId: string | null; ruleId: string | null };
 
@@ -40,7 +43,7 @@ export async function coverFindings(run: Run, c: Candidates, now: Date, event: F
     `WITH matched AS (
        SELECT DISTINCT ON (f.id) f.id, e.id AS eid, f.status AS prev
        FROM "RiskException" e JOIN "Finding" f ON ${COVERS}
-       WHERE e.status = 'approved' AND f.status IN ('open', 'in_progress') AND NOT (e."untilFixAvailable" AND f.fixable) AND ${where.sql}
+       WHERE e.status = 'approved' AND ${COVERABLE} AND ${where.sql}
        ORDER BY f.id, e."createdAt"),
      covered AS (
        UPDATE "Finding" f SET status = 'risk_accepted', "exceptionId" = m.eid, "statusChangedAt" = $1::timestamptz

@@ -9,6 +9,7 @@ import { ingestReport } from "@/lib/ingest/ingest-report";
 import { triage, triageOne } from "@/lib/triage/apply";
 import { requestException } from "@/lib/exceptions/request";
 import { decideException, expireExceptions, revokeException } from "@/lib/exceptions/decide";
+import { pendingImpact } from "@/lib/exceptions/impact";
 import { slaState } from "@/lib/sla/state";
 import { setSlaOptions, setTeamSla } from "@/lib/sla/policy";
 import { setSlaDays } from "@/lib/admin/policy";
@@ -197,6 +198,29 @@ describe("exceptions", () => {
     const { reopened } = await revokeException(people.lou, exceptionId!, "the rebuild slipped; fix now", at(4));
     expect(reopened).toBe(4);
     expect(await db.finding.count({ where: { status: "risk_accepted" } })).toBe(0);
+  });
+
+  it("show the lead, before deciding, the open findings approval would cover: as many as it then covers, by severity and fix", async () => {
+    const payments = await findingsOf(teams.payments);
+    // Alpine 3.10's report has two CVEs, each in libssl and libcrypto.
+    const [rule, single] = payments.filter((f) => f.ruleId === "CVE-2019-1551");
+    const team = await requestException(people.pat, { findingId: rule.id, scope: "team", terms: { reason: "openssl rebuild scheduled for Q1", ends: "date", expiresAt: at(60) } }, at(1));
+    const one = await requestException(people.pat, { findingId: single.id, scope: "finding", terms: { reason: "internal only", ends: "date", expiresAt: at(30) } }, at(1));
+    // Until a fix is available, across the team: the batch image's two unfixed findings, never
+    // the api image's two fixable ones.
+    await ingest(alpine("pay/batch", { withoutFix: true, only: ["CVE-2019-1549"] }), "Payments", at(1));
+    const unfixed = await db.finding.findFirstOrThrow({ where: { image: { repository: { name: "registry.acme.dev/pay/batch" } } } });
+    const untilFix = await requestException(people.pat, { findingId: unfixed.id, scope: "team", terms: { reason: "waiting for upstream", ends: "fix" } }, at(1));
+    const impact = await pendingImpact([team.exceptionId!, one.exceptionId!, untilFix.exceptionId!]);
+    expect(impact.get(team.exceptionId!)).toEqual({ findings: 2, bySeverity: { critical: 0, high: 0, medium: 2, low: 0, unknown: 0 }, fixable: 2 });
+    expect(impact.get(one.exceptionId!)).toMatchObject({ findings: 1, fixable: 1 });
+    expect(impact.get(one.exceptionId!)!.bySeverity[single.severity]).toBe(1);
+    expect(impact.get(untilFix.exceptionId!)).toMatchObject({ findings: 2, fixable: 0 });
+    expect(await db.finding.count({ where: { teamId: teams.payments, ruleId: "CVE-2019-1549", fixable: true } })).toBe(2);
+    const { covered } = await decideException(people.lee, { exceptionId: team.exceptionId!, decision: "approve" }, at(2));
+    expect(covered).toBe(2);
+    // Decided: no longer pending, so no impact to show.
+    expect((await pendingImpact([team.exceptionId!])).get(team.exceptionId!)!.findings).toBe(0);
   });
 
   it("refuse an engineer's rule beyond their teams", async () => {
