@@ -68,9 +68,9 @@ export async function imageDetail(scope: Scope, id: string, options: { packageSe
       WHERE wi."imageId" = ${id} ORDER BY c.name, n.name, w.kind, w.name LIMIT 500`,
     posturesOf(scope, "image", [id]),
     db.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT "vulnerabilityId")::int AS n FROM "Finding" WHERE "imageId" = ${id} AND status IN ('open', 'in_progress') AND "vulnerabilityId" IS NOT NULL`,
-    db.$queryRaw<(Omit<PackageFix, "fixedVersion"> & { fixedVersions: string[] })[]>`
+    db.$queryRaw<(Omit<PackageFix, "fixedVersion"> & { fixedVersions: string[]; packages: number })[]>`
       SELECT "packageName", min("installedVersion") AS "installedVersion", array_remove(array_agg(DISTINCT "fixedVersion"), NULL) AS "fixedVersions",
-        count(*)::int AS findings, min(severity) AS worst
+        count(*)::int AS findings, min(severity) AS worst, (count(*) OVER ())::int AS packages
       FROM "Finding" WHERE "imageId" = ${id} AND kind = 'vulnerability' AND status IN ('open', 'in_progress') AND "packageName" IS NOT NULL
       GROUP BY "packageName" ORDER BY min(severity), count(*) DESC LIMIT 200`,
     db.finding.findMany({ where: { imageId: id, kind: { in: ["misconfiguration", "secret"] }, ...OPEN }, orderBy: [{ severity: "asc" }, { ruleId: "asc" }], take: 200, select: { ...findingRow, location: true, startLine: true } }),
@@ -94,7 +94,9 @@ export async function imageDetail(scope: Scope, id: string, options: { packageSe
     workloads: workloads.map((w) => ({ lastSeenAt: w.lastSeenAt, workload: { kind: w.kind, name: w.name, namespace: { name: w.namespace, cluster: { id: w.clusterId, name: w.cluster } } } })),
     posture: postures.get(id) ?? NO_POSTURE,
     uniqueVulnerabilities: unique[0]?.n ?? 0,
-    byPackage: byPackage.map(({ fixedVersions, ...p }) => ({ ...p, fixedVersion: highestFix(fixedVersions) })),
+    byPackage: byPackage.map((p): PackageFix => ({ packageName: p.packageName, installedVersion: p.installedVersion, findings: p.findings, worst: p.worst, fixedVersion: highestFix(p.fixedVersions) })),
+    /** Packages with open vulnerabilities, of which byPackage holds the worst 200. */
+    vulnerablePackages: byPackage[0]?.packages ?? 0,
     misconfigurations: others.filter((f) => f.kind === "misconfiguration"),
     secrets: others.filter((f) => f.kind === "secret"),
     history,

@@ -6,7 +6,7 @@ import { SeverityBadge, SeverityCounts } from "@/components/ui/severity";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer, visibleOr404 } from "@/lib/auth/viewer";
 import { scopeOfViewer } from "@/lib/authz/policy";
-import { imageDetail } from "@/lib/posture/details";
+import { imageDetail, type PackageFix } from "@/lib/posture/details";
 import { recentDecisions } from "@/lib/gate/evaluate";
 import { GateDecisions } from "@/components/posture/gate-decisions";
 import { visibleClusterIds } from "@/lib/posture/choices";
@@ -78,20 +78,21 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
         {image.byPackage.length === 0 ? (
           <p className="text-sm text-slate-500">No open vulnerabilities.</p>
         ) : (
-          <ul className="divide-y divide-slate-100 text-sm">
-            {image.byPackage.map((p) => (
-              <li key={p.packageName} className="flex flex-wrap items-center gap-2 py-1.5">
-                <SeverityBadge severity={p.worst} />
-                <Link className={`font-medium ${link}`} href={`/findings?image=${image.id}&q=${encodeURIComponent(p.packageName)}`}>{p.packageName}</Link>
-                <span className="text-slate-600">{p.installedVersion}</span>
-                <span className="text-slate-700">
-                  {p.fixedVersion
-                    ? <>upgrading to <strong>{p.fixedVersion}</strong> closes {plural(p.findings, "finding")} here</>
-                    : <>{plural(p.findings, "finding")}, no fixed version yet</>}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <>
+            <PackageFixes fixes={image.byPackage.slice(0, PACKAGES_SHOWN)} imageId={image.id} />
+            {image.byPackage.length > PACKAGES_SHOWN && (
+              <details className="mt-1">
+                <summary className={`cursor-pointer text-sm ${link}`}>Show {plural(image.byPackage.length - PACKAGES_SHOWN, "more package")}</summary>
+                <PackageFixes fixes={image.byPackage.slice(PACKAGES_SHOWN)} imageId={image.id} />
+              </details>
+            )}
+            {image.vulnerablePackages > image.byPackage.length && (
+              <p className="mt-2 text-sm text-slate-600">
+                These are the {image.byPackage.length} packages with the worst findings of {image.vulnerablePackages.toLocaleString("en")}.{" "}
+                <Link className={link} href={`/findings?image=${image.id}&kind=vulnerability`}>All of this image&apos;s vulnerabilities</Link>
+              </p>
+            )}
+          </>
         )}
       </Panel>
 
@@ -136,11 +137,16 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
         {image.packages.length === 0 ? (
           <p className="text-sm text-slate-500">{image.packageCount === 0 ? "No inventory: post an SBOM or a Trivy report with --list-all-pkgs." : "No package matches."}</p>
         ) : (
-          <ul className="columns-1 text-xs md:columns-2 xl:columns-3">
-            {image.packages.map((p) => (
-              <li key={`${p.name}@${p.version}@${p.path}`} className="break-inside-avoid py-0.5"><span className="font-medium">{p.name}</span> {p.version} <span className="text-slate-400">{p.type ?? ""}</span></li>
-            ))}
-          </ul>
+          <>
+            <ul className="columns-1 text-xs md:columns-2 xl:columns-3">
+              {image.packages.map((p) => (
+                <li key={`${p.name}@${p.version}@${p.path}`} className="break-inside-avoid py-0.5"><span className="font-medium">{p.name}</span> {p.version} <span className="text-slate-400">{p.type ?? ""}</span></li>
+              ))}
+            </ul>
+            {!packageSearch && image.packageCount > image.packages.length && (
+              <p className="mt-2 text-xs text-slate-500">The first {image.packages.length} of {image.packageCount.toLocaleString("en")} by name; search to find the others.</p>
+            )}
+          </>
         )}
       </Panel>
     </div>
@@ -182,5 +188,26 @@ function SkippedEntries({ skipped }: { skipped: unknown }) {
         {entries.length > 10 && <li>… and {entries.length - 10} more: the answer to the report lists them all</li>}
       </ul>
     </details>
+  );
+}
+
+const PACKAGES_SHOWN = 25;
+
+function PackageFixes({ fixes, imageId }: { fixes: PackageFix[]; imageId: string }) {
+  return (
+    <ul className="divide-y divide-slate-100 text-sm">
+      {fixes.map((p) => (
+        <li key={p.packageName} className="flex flex-wrap items-center gap-2 py-1.5">
+          <SeverityBadge severity={p.worst} />
+          <Link className={`font-medium ${link}`} href={`/findings?image=${imageId}&q=${encodeURIComponent(p.packageName)}`}>{p.packageName}</Link>
+          <span className="text-slate-600">{p.installedVersion}</span>
+          <span className="text-slate-700">
+            {p.fixedVersion
+              ? <>upgrading to <strong>{p.fixedVersion}</strong> closes {plural(p.findings, "finding")} here</>
+              : <>{plural(p.findings, "finding")}, no fixed version yet</>}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }
