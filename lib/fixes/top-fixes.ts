@@ -25,6 +25,8 @@ export interface TopFix {
   vulnerabilities: number;
   images: number;
   teams: number;
+  /** images among `images` that no team owns */
+  unownedImages: number;
   weight: number;
   imageList: { id: string; name: string }[];
 }
@@ -42,6 +44,7 @@ interface FixGroup {
   vulns: number;
   images: number;
   teams: number;
+  unowned: number;
 }
 
 function openFixable(scope: Scope, team: string | undefined): Prisma.Sql {
@@ -59,7 +62,8 @@ async function liveGroups(scope: Scope, team: string | undefined): Promise<FixGr
       SELECT f."packageName", COALESCE(f."installedVersion", '') AS "installedVersion", min(f.purl) AS purl, array_agg(DISTINCT f."fixedVersion") AS fixes,
         count(*) FILTER (WHERE f.severity = 'critical')::int AS c, count(*) FILTER (WHERE f.severity = 'high')::int AS h,
         count(*) FILTER (WHERE f.severity = 'medium')::int AS m, count(*) FILTER (WHERE f.severity = 'low')::int AS l,
-        count(*)::int AS n, count(DISTINCT f."vulnerabilityId")::int AS vulns, count(DISTINCT f."imageId")::int AS images, count(DISTINCT f."teamId")::int AS teams
+        count(*)::int AS n, count(DISTINCT f."vulnerabilityId")::int AS vulns, count(DISTINCT f."imageId")::int AS images, count(DISTINCT f."teamId")::int AS teams,
+        count(DISTINCT f."imageId") FILTER (WHERE f."teamId" IS NULL)::int AS unowned
       FROM "Finding" f WHERE ${openFixable(scope, team)}
       GROUP BY 1, 2
       ORDER BY (count(*) FILTER (WHERE f.severity = 'critical')) * ${points.critical}::float8 + (count(*) FILTER (WHERE f.severity = 'high')) * ${points.high}::float8
@@ -81,7 +85,7 @@ export async function refreshTopFixes(now = new Date()): Promise<{ fixes: number
       await tx.topFixSnapshot.createMany({
         data: groups.map((g, rank) => ({
           rank, packageName: g.packageName, installedVersion: g.installedVersion, purl: g.purl, fixes: g.fixes.filter(Boolean),
-          critical: g.c, high: g.h, medium: g.m, low: g.l, findings: g.n, vulnerabilities: g.vulns, images: g.images, teams: g.teams, computedAt: now,
+          critical: g.c, high: g.h, medium: g.m, low: g.l, findings: g.n, vulnerabilities: g.vulns, images: g.images, teams: g.teams, unownedImages: g.unowned, computedAt: now,
         })),
       });
     },
@@ -95,7 +99,7 @@ async function snapshotGroups(): Promise<{ groups: FixGroup[]; asOf: Date } | nu
   if (rows.length === 0) return null;
   return {
     asOf: rows[0].computedAt,
-    groups: rows.map((r) => ({ packageName: r.packageName, installedVersion: r.installedVersion, purl: r.purl, fixes: r.fixes, c: r.critical, h: r.high, m: r.medium, l: r.low, n: r.findings, vulns: r.vulnerabilities, images: r.images, teams: r.teams })),
+    groups: rows.map((r) => ({ packageName: r.packageName, installedVersion: r.installedVersion, purl: r.purl, fixes: r.fixes, c: r.critical, h: r.high, m: r.medium, l: r.low, n: r.findings, vulns: r.vulnerabilities, images: r.images, teams: r.teams, unowned: r.unownedImages })),
   };
 }
 
@@ -133,6 +137,7 @@ export async function topFixes(scope: Scope, query: z.infer<typeof topFixesQuery
       vulnerabilities: g.vulns,
       images: g.images,
       teams: g.teams,
+      unownedImages: g.unowned,
       weight: g.c * points.critical + g.h * points.high + g.m * points.medium + g.l * points.low,
       imageList: (byGroup.get(`${g.packageName}\u0000${g.installedVersion}`) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
     };

@@ -6,7 +6,8 @@ import { createTeam } from "@/lib/admin/teams";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { scopeOfViewer } from "@/lib/authz/policy";
 import { ingestReport } from "@/lib/ingest/ingest-report";
-import { endOfLifeImages, refreshTopFixes, topFixes } from "@/lib/fixes/top-fixes";
+import { endOfLifeImages, refreshTopFixes, topFixes, type TopFix } from "@/lib/fixes/top-fixes";
+import { fixSummary } from "@/lib/fixes/summary";
 import { resetDatabase } from "../support/db-state";
 import { fixtureText } from "../support/fixtures";
 
@@ -64,6 +65,16 @@ describe("top fixes", () => {
     expect(snapshot.fixes).toEqual(live.fixes);
     // A team's list stays live.
     expect((await topFixes({ teamIds: null }, { team: payments })).asOf).toBeNull();
+  });
+
+  it("count the images no team owns apart from the teams, live and in the snapshot", async () => {
+    await ingestReport({ body: fixtureText("trivy/trivy_alpine-310.json"), context: { format: "auto", image: "registry.acme.dev/nobody/tool:1" } });
+    const libcrypto = (fixes: TopFix[]) => fixes.find((f) => f.packageName === "libcrypto1.1")!;
+    const live = libcrypto((await topFixes({ teamIds: null }, {})).fixes);
+    expect(live).toMatchObject({ images: 3, teams: 1, unownedImages: 1 });
+    expect(fixSummary(live)).toMatch(/in 3 images of 1 team, and 1 no team owns$/);
+    await refreshTopFixes();
+    expect(libcrypto((await topFixes({ teamIds: null }, {})).fixes)).toMatchObject({ images: 3, teams: 1, unownedImages: 1 });
   });
 
   it("list images on an end-of-life OS", async () => {
