@@ -1,10 +1,11 @@
 // Posture journeys in the browser, with screenshots in test-results/screenshots/: a security lead
 // finds the worst team and drills down to an image and a finding; an engineer searches a CVE and
 // a package and sees only their team; a manager opens their team's pages; the layout holds at
-// phone width.
+// phone width, and every table fits a laptop's.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { generateTrivyReport } from "../bench/report-generator";
 import { admin, unique } from "./support/admin-cli";
 import { sql } from "./support/db";
 import { signIn } from "./support/session";
@@ -159,7 +160,14 @@ test("pages fit a phone's width", async ({ page }) => {
   await shot(page, "phone-overview");
 });
 
-test("on a 1280-pixel laptop screen, every table shows all its columns without scrolling", async ({ page }) => {
+test("on a 1280-pixel laptop screen, every table shows all its columns without scrolling", async ({ page, playwright, baseURL }) => {
+  // The widest rows there are: thousands of findings per severity, a long name and a long tag.
+  const api = await playwright.request.newContext({ baseURL });
+  const token = admin("create-token", "--name", unique("wide"), "--scope", "ingest");
+  const wide = `registry.example.com/${unique("wide")}/a-long-repository-name/for-the-images-table:${"v1.2.3_".repeat(9)}final`;
+  const report = generateTrivyReport(path.join(import.meta.dirname, "../fixtures"), wide, 6_000).body;
+  expect((await api.post(`/api/v1/scans?team=${encodeURIComponent(worst)}`, { headers: { authorization: `Bearer ${token}` }, data: report })).status()).toBe(201);
+  await api.dispose();
   await page.setViewportSize({ width: 1280, height: 800 });
   await signIn(page, await user("security_lead", []), password);
   const image = (await sql<{ id: string }>(`SELECT id FROM "Image" LIMIT 1`))[0].id;

@@ -11,12 +11,12 @@ export function ImageTable({ rows, now }: { rows: ImageRow[]; now: Date }) {
       {rows.map((image) => (
         <tr key={image.id} className="hover:bg-slate-50">
           <td className="px-3 py-3">
-            <Link href={`/images/${image.id}`} className="block max-w-[16rem] truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
+            <Link href={`/images/${image.id}`} className="block max-w-[14rem] truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.repository}>
               {image.repository}
             </Link>
             <div className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-500">
               {image.tags.slice(0, 3).map((tag) => (
-                <span key={tag} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono">{tag}</span>
+                <span key={tag} className="max-w-[14rem] truncate rounded bg-slate-100 px-1.5 py-0.5 font-mono" title={tag}>{tag}</span>
               ))}
               {shortDigest(image.digest) && <span className="font-mono" title={image.digest ?? ""}>@{shortDigest(image.digest)}</span>}
               {image.retiredAt && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">retired</span>}

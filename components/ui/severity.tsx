@@ -16,16 +16,21 @@ export const severityLabel: Record<Severity, string> = {
   unknown: "Unknown",
 };
 
-/** A count of findings of one severity; zero is shown faded so the eye goes to what matters. */
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
+/**
+ * A count of findings of one severity; zero is shown faded so the eye goes to what matters.
+ * Counts from 10,000 read "12.5K" (the title has the exact number), so a row of counts keeps its width.
+ */
 export function SeverityCount({ severity, count }: { severity: Severity; count: number }) {
   return (
     <span
-      title={`${count} ${severityLabel[severity].toLowerCase()}`}
+      title={`${count.toLocaleString("en")} ${severityLabel[severity].toLowerCase()}`}
       className={`inline-flex min-w-8 justify-center rounded px-1.5 py-0.5 text-xs font-semibold tabular-nums ${
         count > 0 ? styles[severity] : "bg-slate-100 text-slate-400"
       }`}
     >
-      {count}
+      {count >= 10_000 ? compact.format(count) : count}
     </span>
   );
 }
