@@ -20,6 +20,13 @@ test.beforeAll(async () => {
   ({ url: databaseUrl, drop } = await freshDatabase(server!, "replicas"));
 });
 
+// A failure shows what the replicas printed (an ingest's 500 is explained only there).
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus) return;
+  for (const [i, app] of apps.entries()) await testInfo.attach(`replica-${i}.log`, { body: app.log(), contentType: "text/plain" });
+  for (const [i, app] of apps.entries()) console.log(`--- replica ${i}, errors:\n${app.log().split("\n").filter((l) => /error|fail|500|deadlock|timeout/i.test(l)).slice(-40).join("\n")}`);
+});
+
 test.afterAll(async () => {
   await Promise.all(apps.map((app) => stopApp(app, "SIGKILL")));
   await drop();
