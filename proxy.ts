@@ -1,14 +1,17 @@
-// Runs before every browser request: refuses cross-site writes (CSRF) and sets the CSP with a
+// Runs before every browser request: refuses a NUL in the query and cross-site writes (CSRF), and sets the CSP with a
 // fresh nonce that Next puts on its own scripts. The bearer-token API is left out: it carries no
 // cookies, and a proxy would buffer (and cut at 10 MB) the large reports it streams in. Its
 // headers come from next.config.ts.
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, isCrossSiteWrite, ownHosts } from "@/lib/security/headers";
+import { nulInQuery } from "@/lib/security/query-text";
 
 const production = process.env.NODE_ENV === "production";
 
 export function proxy(request: NextRequest) {
-  const { pathname } = request.nextUrl;
+  const { pathname, searchParams } = request.nextUrl;
+  const nul = nulInQuery(searchParams);
+  if (nul) return new NextResponse(`Bad request: ${nul}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   if (isCrossSiteWrite(request.method, pathname, request.headers, ownHosts(request.headers, process.env.PUBLIC_URL))) {
     return NextResponse.json({ error: { code: "forbidden", message: "Cross-site request refused" } }, { status: 403 });
   }

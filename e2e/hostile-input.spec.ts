@@ -1,6 +1,7 @@
 // Hostile input through the real server and the browser (reliability issue, defect 6): stored
 // markup in every report field stays text on every page (no script runs, no javascript: link),
-// and requests that Node or Next refused with an empty 431 or a bare 500 get JSON errors.
+// requests that Node or Next refused with an empty 431 or a bare 500 get JSON errors, and a NUL in
+// an address is a 400, not a 500.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -86,4 +87,16 @@ test("a request line over 16 KiB is answered with a JSON 431", async ({ baseURL 
   expect(response.status).toBe(431);
   expect(response.headers.get("content-type")).toContain("application/json");
   expect((await response.json()).error).toEqual({ code: "header_too_large", message: expect.stringMatching(/over 16 KiB/) });
+});
+
+test("a NUL (%00) in a page's address is a 400 that says so, on every page that filters by its query", async ({ page }) => {
+  const email = `${unique("nul")}@example.com`;
+  admin("create-user", "--email", email, "--password", "nul-password-123", "--role", "admin");
+  await signIn(page, email, "nul-password-123");
+  const cluster = (await sql<{ id: string }>(`SELECT id FROM "Cluster" LIMIT 1`))[0]?.id ?? "none";
+  for (const url of ["/images?q=%00", "/findings?rule=CVE%00", "/findings?q=a%00b", "/packages?q=%00", `/clusters/${cluster}?priority=%00`, "/admin/audit?target=%00"]) {
+    const response = await page.goto(url);
+    expect(response?.status(), url).toBe(400);
+    await expect(page.getByText(/holds a NUL character \(%00\)/)).toBeVisible();
+  }
 });

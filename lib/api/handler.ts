@@ -6,6 +6,7 @@ import { clientIp } from "@/lib/api/client-ip";
 import { can, tokenHasScope, type Action } from "@/lib/authz/policy";
 import { viewerFromHeaders, type Viewer } from "@/lib/auth/viewer";
 import { verifyApiToken, type VerifiedToken } from "@/lib/tokens/api-tokens";
+import { nulInQuery } from "@/lib/security/query-text";
 import { consumeIngest, type IngestBudget } from "@/lib/security/rate-limit";
 import type { TokenScope } from "@/lib/generated/prisma/enums";
 
@@ -29,6 +30,8 @@ export interface ApiContext<A extends Access> {
 export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<A>) => Promise<Response>) {
   return async (request: Request, segments?: { params: Promise<Record<string, string>> }): Promise<Response> => {
     try {
+      const nul = nulInQuery(new URL(request.url).searchParams);
+      if (nul) throw new AppError("bad_request", nul);
       const sourceIp = clientIp(request.headers);
       const token = "token" in access ? await authenticate(request, access.token, sourceIp, access.remembered ?? false) : null;
       const viewer = "session" in access ? await signedIn(request, access.session) : null;

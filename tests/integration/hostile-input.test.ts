@@ -3,7 +3,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { POST as postScan } from "@/app/api/v1/scans/route";
 import { POST as postEvents } from "@/app/api/v1/runtime-events/route";
+import { GET as getFindings } from "@/app/api/v1/findings/route";
+import { GET as getImages } from "@/app/api/v1/images/route";
 import { db } from "@/lib/db";
+import { describeError } from "@/lib/errors";
+import { sqlPool } from "@/lib/sql";
+import { triageOne } from "@/lib/triage/apply";
 import { createApiToken } from "@/lib/tokens/api-tokens";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureJson, fixtureText } from "../support/fixtures";
@@ -120,7 +125,7 @@ describe("input that answered 500", () => {
     cluster.ClusterName = "prod";
     cluster.Resources[0].Namespace = "n".repeat(9000);
     await expect400(await scan(JSON.stringify(cluster)), /namespace .* 9000 bytes/);
-    await expect400(await scan(fixtureText("trivy/trivy_debian-buster.json"), "?cluster=a%00b"), /control characters/);
+    await expect400(await scan(fixtureText("trivy/trivy_debian-buster.json"), "?cluster=a%01b"), /control characters/);
     const falco = await events(JSON.stringify({ rule: "r", priority: "Notice", time: "2026-01-01T00:00:00Z", output_fields: { "k8s.ns.name": "n".repeat(300) } }));
     expect(await falco.json()).toMatchObject({ accepted: 0, rejected: 1, errors: [expect.stringMatching(/namespace .* 300 bytes/)] });
   });
@@ -143,6 +148,36 @@ describe("input that answered 500", () => {
     expect((await scan(JSON.stringify(grype), "?image=registry.example.com/ruby:3")).status).toBe(201);
     const targets = await db.scan.findMany({ select: { targetName: true }, orderBy: { receivedAt: "asc" } });
     expect(targets.map((t) => t.targetName)).toEqual(["github.com/acme/shop", "registry.example.com/ruby:3"]);
+  });
+
+  it("a NUL (%00) in a query parameter of the read API or of an ingest is a 400 that names it", async () => {
+    const read = (await createApiToken({ name: "reader", scopes: ["read"] })).token;
+    before = await databaseFingerprint();
+    for (const [route, query] of [[getFindings, "rule=CVE%00"], [getFindings, "tool=trivy%00"], [getFindings, "vuln=%00"], [getImages, "q=debian%00"]] as const) {
+      await expect400(await route(new Request(`http://localhost/api/v1/x?${query}`, { headers: { authorization: `Bearer ${read}` } })), /query parameter "(rule|tool|vuln|q)" holds a NUL character/);
+    }
+    await expect400(await scan(fixtureText("trivy/trivy_debian-buster.json"), "?cluster=prod%00"), /query parameter "cluster" holds a NUL/);
+  });
+
+  it("text with a NUL that reaches PostgreSQL (a comment, a name) is a 400 that says so, by every way to the database", async () => {
+    const nul = "a\u0000b";
+    const refusal = async (work: Promise<unknown>) => {
+      const error = await work.then(() => null, (e: unknown) => e);
+      expect(error).not.toBeNull();
+      return describeError(error);
+    };
+    const said = { status: 400, message: expect.stringMatching(/holds a NUL character/) };
+    expect(await refusal(db.team.create({ data: { name: nul } }))).toMatchObject(said); // Prisma, a model
+    expect(await refusal(db.$executeRawUnsafe(`SELECT $1::text`, nul))).toMatchObject(said); // Prisma, raw
+    expect(await refusal(sqlPool().query(`SELECT $1::text`, [nul]))).toMatchObject(said); // node-postgres
+    // A comment through the tracker, as the finding page's form sends it: refused, nothing stored.
+    expect((await scan(fixtureText("trivy/trivy_debian-buster.json"))).status).toBe(201);
+    const finding = await db.finding.findFirstOrThrow();
+    const lead = await db.user.create({ data: { email: "lee@acme.dev", name: "lee", role: "security_lead", emailVerified: true } });
+    before = await databaseFingerprint();
+    const actor = { kind: "user" as const, userId: lead.id, email: lead.email, name: "lee", role: "security_lead" as const, teamIds: [], sourceIp: null };
+    expect(await refusal(triageOne(actor, finding.id, { type: "comment", body: `note ${nul}` }))).toMatchObject(said);
+    await unchanged();
   });
 
   it("a format= that does not match the body is a 400, even after the body was ingested", async () => {
