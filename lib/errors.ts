@@ -63,12 +63,26 @@ export function describeError(error: unknown, where = "app"): DescribedError {
   const e = error as { name?: string; code?: string; message?: string } | null;
   if (e?.name === "PrismaClientKnownRequestError" && e.code === "P2002") return describe("conflict", "That already exists.");
   if (e?.name === "PrismaClientKnownRequestError" && e.code === "P2025") return describe("not_found", "That was not found.");
-  if ((e?.code && BUSY_SQLSTATES.has(e.code)) || /timeout exceeded when trying to connect/i.test(e?.message ?? "")) {
+  const state = sqlState(error);
+  // PostgreSQL takes any text but one with NUL in it (what node-postgres sends is otherwise valid UTF-8).
+  if (state === "22021") return describe("bad_request", "A text you sent holds a NUL character (\\0), which cannot be stored or searched; nothing was changed.");
+  if ((state && BUSY_SQLSTATES.has(state)) || /timeout exceeded when trying to connect/i.test(e?.message ?? "")) {
     return describe("busy", "The database is busy; nothing was changed. Try again in a few seconds.", RETRY_AFTER);
   }
   if (isClientAbort(error)) return describe("client_closed", "The client closed the request before it was complete.");
   logUnexpected(where, error);
   return describe("internal", "Internal error; nothing was changed. The server log has the details.");
+}
+
+/**
+ * The SQLSTATE behind an error: node-postgres puts it in `code`; through Prisma's driver adapter it
+ * is the adapter error's `originalCode` (Prisma's own codes, P2010 and the like, are not SQLSTATEs).
+ */
+export function sqlState(error: unknown): string | undefined {
+  type WithCode = { name?: string; code?: unknown; cause?: { originalCode?: unknown }; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  const e = error as WithCode | null;
+  const found = e?.name === "PrismaClientKnownRequestError" ? e.meta?.driverAdapterError?.cause?.originalCode : (e?.cause?.originalCode ?? e?.code);
+  return typeof found === "string" && /^[0-9A-Z]{5}$/.test(found) ? found : undefined;
 }
 
 /** An upload the client gave up on: not a server fault, and nothing to log. */
