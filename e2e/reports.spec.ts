@@ -51,6 +51,10 @@ test("a manager opens reports, switches team and period, and downloads the CSV a
   await expect(page.getByRole("region", { name: "Teams" })).toContainText(mine);
   await expect(page.getByRole("region", { name: "Teams" })).not.toContainText(other);
 
+  // Legends read in the order of the domain, not alphabetically ("critical, high, low, medium" before).
+  const legend = (label: string) => page.getByRole("figure", { name: label }).locator(".recharts-legend-item-text");
+  await expect(legend("Open findings by severity over time")).toHaveText(["critical", "high", "medium", "low", "risk accepted"]);
+  await expect(legend("New, reopened and fixed per week")).toHaveText(["new", "reopened", "fixed"]);
   // Each chart, photographed (for review of how it looks).
   for (const label of ["Open findings by severity over time", "New, reopened and fixed per week", "Days to remediate by severity", "SLA compliance per week", "Open findings by age"]) {
     const chart = page.getByRole("figure", { name: label });

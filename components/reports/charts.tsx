@@ -13,6 +13,16 @@ const short = (day: string) => day.slice(5);
 
 const noop = () => () => undefined;
 
+/**
+ * Legend and tooltip entries in the order given (recharts sorts them by name otherwise:
+ * "critical, high, low, medium", "fixed, new, reopened").
+ */
+const inOrder = (keys: readonly string[]) => (item: { dataKey?: unknown }) => keys.indexOf(String(item.dataKey));
+const SEVERITY_ORDER = inOrder(["critical", "high", "medium", "low", "accepted"]);
+const FLOW_ORDER = inOrder(["new", "reopened", "fixed"]);
+const REMEDIATE_ORDER = inOrder(["median", "p90"]);
+const SLA_ORDER = inOrder(["closureCompliance", "backlogCompliance"]);
+
 function Frame({ label, children }: { label: string; children: React.ReactElement }) {
   const inBrowser = useSyncExternalStore(noop, () => true, () => false);
   return (
@@ -33,8 +43,8 @@ export function OpenOverTimeChart({ points }: { points: Report["openOverTime"] }
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="day" tickFormatter={short} tick={axis} minTickGap={24} />
         <YAxis allowDecimals={false} tick={axis} width={40} />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Tooltip itemSorter={SEVERITY_ORDER} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={SEVERITY_ORDER} />
         {(["low", "medium", "high", "critical"] as const).map((s) => (
           <Area key={s} type="stepAfter" dataKey={s} stackId="open" stroke={SEVERITY_COLOURS[s]} fill={SEVERITY_COLOURS[s]} fillOpacity={0.75} isAnimationActive={false} />
         ))}
@@ -51,8 +61,8 @@ export function WeeklyFlowChart({ weeks }: { weeks: Report["weekly"] }) {
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="week" tickFormatter={short} tick={axis} />
         <YAxis allowDecimals={false} tick={axis} width={40} />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Tooltip itemSorter={FLOW_ORDER} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={FLOW_ORDER} />
         <Bar dataKey="new" fill="#dc2626" isAnimationActive={false} />
         <Bar dataKey="reopened" fill="#a855f7" isAnimationActive={false} />
         <Bar dataKey="fixed" fill="#16a34a" isAnimationActive={false} />
@@ -68,8 +78,8 @@ export function TimeToRemediateChart({ rows }: { rows: Report["timeToRemediate"]
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="severity" tick={axis} />
         <YAxis allowDecimals={false} tick={axis} width={40} />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Tooltip itemSorter={REMEDIATE_ORDER} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={REMEDIATE_ORDER} />
         <Bar dataKey="median" name="median days" fill="#3b82f6" isAnimationActive={false} />
         <Bar dataKey="p90" name="p90 days" fill="#1e3a8a" isAnimationActive={false} />
       </BarChart>
@@ -84,8 +94,8 @@ export function SlaChart({ weeks }: { weeks: Report["weekly"] }) {
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="week" tickFormatter={short} tick={axis} />
         <YAxis domain={[0, 100]} tick={axis} width={40} unit="%" />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Tooltip itemSorter={SLA_ORDER} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={SLA_ORDER} />
         <Line dataKey="closureCompliance" name="closure %" stroke="#16a34a" connectNulls isAnimationActive={false} />
         <Line dataKey="backlogCompliance" name="backlog %" stroke="#2563eb" connectNulls isAnimationActive={false} />
       </LineChart>
