@@ -82,6 +82,10 @@ test("a security lead finds the worst team and drills down to an image and a fin
   await page.getByRole("link", { name: "CVE-2020-8165" }).click();
   await expect(page.getByRole("heading", { name: "CVE-2020-8165" })).toBeVisible();
   await expect(page.getByText("High", { exact: true })).toBeVisible();
+  // Which build, and where it runs: what an engineer needs to judge the exposure (the page named the
+  // repository only, and "Where" held the package's path in the image).
+  await expect(page.getByRole("main").getByRole("link", { name: `${repo(worst)}:1.0` })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Where the image runs" })).toHaveText(new RegExp(`^runs in ${cluster} / ${worst.toLowerCase()} / deployment api$`, "i"));
   await shot(page, "lead-finding");
   expect(violations).toEqual([]);
 });

@@ -104,6 +104,9 @@ export async function imageDetail(scope: Scope, id: string, options: { packageSe
   };
 }
 
+/** How many of the workloads that run a finding's image its page names. */
+export const RUNS_SHOWN = 5;
+
 export async function findingDetail(scope: Scope, id: string) {
   checkId(id, "Finding");
   const finding = await db.finding.findFirst({
@@ -112,7 +115,14 @@ export async function findingDetail(scope: Scope, id: string) {
       ...findingRow, location: true, startLine: true, firstSeenAt: true, lastSeenAt: true, sighting: { select: { lastSeenAt: true } }, fixedAt: true, dueAt: true, reportedBy: true, vulnerabilityId: true, fixable: true, cvssScore: true, details: true,
       teamId: true, imageId: true, justification: true, fixAvailableAt: true, statusChangedAt: true,
       assignee: { select: { id: true, name: true, email: true } },
-      image: { select: { id: true, repository: { select: { name: true } }, tags: true } },
+      image: {
+        select: {
+          id: true, repository: { select: { name: true } }, tags: true, digest: true,
+          // Where the image runs, for an image's finding: the latest few, and how many in all.
+          workloads: { select: { workload: { select: { kind: true, name: true, namespace: { select: { name: true, cluster: { select: { name: true } } } } } } }, orderBy: { lastSeenAt: "desc" }, take: RUNS_SHOWN },
+          _count: { select: { workloads: true } },
+        },
+      },
       cluster: { select: { id: true, name: true } },
       namespace: { select: { name: true } },
       workload: { select: { kind: true, name: true } },

@@ -14,7 +14,7 @@ import { scopeOfViewer } from "@/lib/authz/policy";
 import { findingDetail } from "@/lib/posture/details";
 import { findingTimeline, findingTriage, type TimelineEntry } from "@/lib/triage/finding-triage";
 import { JUSTIFICATION_LABELS, STATUS_LABELS } from "@/lib/triage/workflow";
-import { isoDate } from "@/lib/format";
+import { isoDate, plural, shortDigest } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Finding" };
 
@@ -28,16 +28,18 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   ]);
   const exceptionRows = triage.exceptions;
   const now = new Date();
+  const cvss = finding.cvssScore ?? finding.vulnerability?.cvssScore ?? null;
   const facts: [string, React.ReactNode][] = [
-    ["Severity", <span key="s" className="flex items-center gap-2"><SeverityBadge severity={finding.severity} /></span>],
+    ["Severity", <span key="s" className="flex items-center gap-2"><SeverityBadge severity={finding.severity} />{cvss !== null && <span className="text-slate-600">CVSS {cvss.toFixed(1)}</span>}</span>],
     ["Status", <span key="st" data-testid="finding-status">{STATUS_LABELS[finding.status]}{finding.justification ? ` (${JUSTIFICATION_LABELS[finding.justification]})` : ""}</span>],
     ["Due", <span key="d" className="flex items-center gap-2">{finding.dueAt ? isoDate(finding.dueAt) : "no SLA"} <SlaBadge status={finding.status} dueAt={finding.dueAt} now={now} /></span>],
     ["Assignee", finding.assignee ? finding.assignee.name || finding.assignee.email : "nobody"],
     ["Kind", finding.kind],
     ["Package", finding.packageName ? `${finding.packageName} ${finding.installedVersion ?? ""}` : "—"],
     ["Fixed in", finding.fixedVersion ? `${finding.fixedVersion}${finding.fixAvailableAt ? ` (known since ${isoDate(finding.fixAvailableAt)})` : ""}` : "no fix known"],
-    ["Image", finding.image ? <Link key="i" className="text-brand-700 hover:underline" href={`/images/${finding.image.id}`}>{finding.image.repository.name}</Link> : "—"],
-    ["Where", [finding.cluster?.name, finding.namespace?.name, finding.workload && `${finding.workload.kind} ${finding.workload.name}`, finding.location && `${finding.location}${finding.startLine ? `:${finding.startLine}` : ""}`].filter(Boolean).join(" / ") || "—"],
+    ["Image", finding.image ? <ImageName key="i" image={finding.image} /> : "—"],
+    ["Where", <Where key="w" finding={finding} />],
+    ...(finding.location ? [["Path", `${finding.location}${finding.startLine ? `:${finding.startLine}` : ""}`] as [string, React.ReactNode]] : []),
     ["Team", finding.team?.name ?? "no team"],
     ["First seen", isoDate(finding.firstSeenAt)],
     ["Last seen", isoDate(finding.lastSeenAt)],
@@ -134,4 +136,31 @@ function describe(e: TimelineEntry): string {
     case "exception_revoked": return "Exception revoked → reopened";
     default: return e.type.replace(/_/g, " ");
   }
+}
+
+type Detail = Awaited<ReturnType<typeof findingDetail>>;
+
+/** The image with the tag and digest that say which build this is. */
+function ImageName({ image }: { image: NonNullable<Detail["image"]> }) {
+  return (
+    <>
+      <Link className="text-brand-700 hover:underline" href={`/images/${image.id}`}>{image.repository.name}{image.tags[0] ? `:${image.tags[0]}` : ""}</Link>
+      {shortDigest(image.digest) && <span className="ml-1 font-mono text-xs text-slate-500" title={image.digest ?? ""}>@{shortDigest(image.digest)}</span>}
+    </>
+  );
+}
+
+/** Where the finding is: its cluster, namespace and workload; for an image's finding, where the image runs. */
+function Where({ finding }: { finding: Detail }) {
+  const own = [finding.cluster?.name, finding.namespace?.name, finding.workload && `${finding.workload.kind} ${finding.workload.name}`].filter(Boolean).join(" / ");
+  if (own || !finding.image) return <>{own || "—"}</>;
+  const runs = finding.image.workloads.map(({ workload: w }) => `${w.namespace.cluster.name} / ${w.namespace.name} / ${w.kind} ${w.name}`);
+  if (runs.length === 0) return <span className="text-slate-500">the image is not seen running</span>;
+  const more = finding.image._count.workloads - runs.length;
+  return (
+    <ul aria-label="Where the image runs">
+      {runs.map((r) => <li key={r}>runs in {r}</li>)}
+      {more > 0 && <li className="text-slate-500">and {plural(more, "more workload")}</li>}
+    </ul>
+  );
 }
