@@ -30,7 +30,8 @@ export interface ApiContext<A extends Access> {
 export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<A>) => Promise<Response>) {
   return async (request: Request, segments?: { params: Promise<Record<string, string>> }): Promise<Response> => {
     try {
-      const nul = nulInQuery(new URL(request.url).searchParams);
+      const url = new URL(request.url);
+      const nul = nulInQuery(url.searchParams);
       if (nul) throw new AppError("bad_request", nul);
       const sourceIp = clientIp(request.headers);
       const token = "token" in access ? await authenticate(request, access.token, sourceIp, access.remembered ?? false) : null;
@@ -38,7 +39,7 @@ export function apiRoute<A extends Access>(access: A, handler: (ctx: ApiContext<
       // Ingest is rate limited per token, before the body is read.
       if (token && "token" in access && access.token === "ingest") await consumeIngest(token.id, access.budget ?? "scans");
       const params = (await segments?.params) ?? {};
-      const ctx = { request, url: new URL(request.url), token, viewer, sourceIp, params } as ApiContext<A>;
+      const ctx = { request, url, token, viewer, sourceIp, params } as ApiContext<A>;
       return await handler(ctx);
     } catch (error) {
       return toErrorResponse(error);
