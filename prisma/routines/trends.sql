@@ -280,43 +280,67 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('posture_daily_rebuild_run'));
   IF from_day IS NULL OR built IS NULL THEN
     -- All history before today, while transactions go on adding to today's rows (they touch no other).
-    PERFORM posture_daily_build(NULL, today - 1);
+    PERFORM posture_daily_build(NULL, today - 1, false);
     from_day := today;
   ELSE
     -- After a stop of more than a day, from the last day the rows were kept for.
     from_day := LEAST(from_day, built);
   END IF;
-  -- Transactions that change findings add to today's rows under this lock, shared: the rebuild of
-  -- the days they touch waits for those in flight, and they wait for it, so no change is counted
-  -- twice or missed. Tomorrow's stock too, so that at midnight they find the new day's rows.
-  PERFORM pg_advisory_xact_lock(hashtext('posture_daily_rebuild'));
-  PERFORM posture_daily_build(from_day, today + 1);
+  IF built >= today THEN
+    -- Transactions are adding what they change to today's and tomorrow's rows as this runs: the
+    -- rows are rebuilt from one snapshot and the rebuild adds only where it differs from what that
+    -- snapshot stored, so changes committed meanwhile keep their counts and nobody waits for it
+    -- (holding ingests for the whole rebuild stalled them for 90 s at a soak's minute 5).
+    PERFORM posture_daily_build(from_day, today + 1, true);
+  ELSE
+    -- Transactions count nothing until the rows are built through today (a first build, or a
+    -- stop of more than a day). They take this lock shared to check, so the rows are replaced
+    -- while none is in flight, and those that follow find them built.
+    PERFORM pg_advisory_xact_lock(hashtext('posture_daily_rebuild'));
+    PERFORM posture_daily_build(from_day, today + 1, false);
+  END IF;
   INSERT INTO "Setting" (key, value, "updatedAt") VALUES ('rollups.builtThrough', to_jsonb((today + 1)::text), now())
-  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "updatedAt" = now();
+  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "updatedAt" = now() WHERE "Setting".value IS DISTINCT FROM EXCLUDED.value;
 END
 $fn$;
 
 -- Rebuilds the days from from_day (NULL: from the first episode, everything before it removed) to
--- last_day, starting from the stored stock of the day before.
-CREATE OR REPLACE FUNCTION posture_daily_build(from_day date, last_day date) RETURNS void LANGUAGE plpgsql AS $fn$
+-- last_day, starting from the stored stock of the day before. `additive`: add the difference
+-- between the rebuilt rows and the stored ones, as read in the same snapshot, instead of
+-- replacing the rows (see posture_daily_rebuild).
+DROP FUNCTION IF EXISTS posture_daily_build(date, date);
+CREATE OR REPLACE FUNCTION posture_daily_build(from_day date, last_day date, additive boolean) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
-  today date := (now() AT TIME ZONE 'UTC')::date;
   whole boolean := from_day IS NULL;
   first_day date := COALESCE(from_day, (SELECT min("openedAt")::date FROM "FindingEpisode"));
 BEGIN
-  DELETE FROM "PostureDaily" WHERE day <= last_day AND (whole OR day >= first_day);
-  DELETE FROM "FixDurationDaily" WHERE day <= last_day AND (whole OR day >= first_day);
   IF first_day IS NULL OR first_day > last_day THEN
+    IF NOT additive THEN
+      DELETE FROM "PostureDaily" WHERE day <= last_day AND (whole OR day >= from_day);
+      DELETE FROM "FixDurationDaily" WHERE day <= last_day AND (whole OR day >= from_day);
+    END IF;
     RETURN;
   END IF;
 
   -- DROP first: a rebuild of all history runs this twice in one transaction.
-  DROP TABLE IF EXISTS rollup_piece, rollup_delta;
-  CREATE TEMP TABLE rollup_piece ON COMMIT DROP AS
+  DROP TABLE IF EXISTS rollup_piece, rollup_stored, rollup_stored_fixes, rollup_delta, rollup_rows, rollup_fixes;
+  CREATE TEMP TABLE rollup_piece (oa timestamp, ca timestamp, cas "FindingStatus", reopened boolean, due timestamp, next_open timestamp, first boolean,
+    team text, own_cluster text, "imageId" text, severity "Severity", kind "FindingKind", fs timestamp, cl text, pf timestamp, pt timestamp) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_stored (LIKE "PostureDaily") ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_stored_fixes (LIKE "FixDurationDaily") ON COMMIT DROP;
+
+  -- One statement, so one snapshot: the episodes and the rows stored from them (the day before
+  -- first_day: the stock to start from) are read as of the same moment.
+  WITH stored AS (
+    INSERT INTO rollup_stored SELECT * FROM "PostureDaily" WHERE NOT whole AND day BETWEEN first_day - 1 AND last_day
+    RETURNING 1),
+  stored_fixes AS (
+    INSERT INTO rollup_stored_fixes SELECT * FROM "FixDurationDaily" WHERE additive AND day BETWEEN first_day AND last_day
+    RETURNING 1),
   -- An incremental run needs only the findings whose counts can change on a day it rebuilds: an
   -- episode with a boundary (opened, closed, due or due within 7 days, 30/60/90 days old) in its
   -- days or after (closings), or an image that started or stopped running somewhere since.
-  WITH candidates AS (
+  candidates AS (
     SELECT e."findingId" AS id FROM "FindingEpisode" e JOIN "Finding" f ON f.id = e."findingId"
     WHERE NOT whole AND (e."openedAt" >= first_day OR e."closedAt" >= first_day
       OR (e."closedAt" IS NULL AND (
@@ -334,7 +358,8 @@ BEGIN
       COALESCE(f."teamId", '') AS team, f."clusterId" AS own_cluster, f."imageId", f.severity, f.kind, f."firstSeenAt" AS fs
     FROM "FindingEpisode" e JOIN "Finding" f ON f.id = e."findingId"
     WHERE whole OR e."findingId" IN (SELECT id FROM candidates))
-  SELECT ep.*, '' AS cl, '-infinity'::timestamp AS pf, 'infinity'::timestamp AS pt FROM ep
+  INSERT INTO rollup_piece
+  SELECT ep.*, '', '-infinity'::timestamp, 'infinity'::timestamp FROM ep
   UNION ALL
   SELECT ep.*, ep.own_cluster, '-infinity'::timestamp, 'infinity'::timestamp FROM ep WHERE ep.own_cluster IS NOT NULL
   UNION ALL
@@ -358,9 +383,10 @@ BEGIN
   GROUP BY 1, 2, 3, 4, 5, 6;
 
   -- Each group's stock on the day before first_day (the stored rows; zero for a full rebuild), then day by day.
+  CREATE TEMP TABLE rollup_rows (LIKE "PostureDaily") ON COMMIT DROP;
   WITH base AS (
     SELECT "teamId" AS team, "clusterId" AS cl, severity, kind, open, accepted, breached, "atRisk" AS at_risk, age30, age60, age90
-    FROM "PostureDaily" WHERE day = first_day - 1 AND "teamId" <> '*'),
+    FROM rollup_stored WHERE day = first_day - 1 AND "teamId" <> '*'),
   groups AS (
     SELECT team, cl, severity, kind FROM base UNION SELECT team, cl, severity, kind FROM rollup_delta WHERE day >= first_day),
   days AS (SELECT g.*, d::date AS day FROM groups g, generate_series(first_day::timestamp, last_day::timestamp, interval '1 day') AS d),
@@ -388,22 +414,84 @@ BEGIN
     FROM daily
     LEFT JOIN base b ON b.team = daily.team AND b.cl = daily.cl AND b.severity = daily.severity AND b.kind = daily.kind
     WINDOW w AS (PARTITION BY daily.team, daily.cl, daily.severity, daily.kind ORDER BY daily.day))
-  INSERT INTO "PostureDaily" (day, "teamId", "clusterId", severity, kind, open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew")
+  INSERT INTO rollup_rows (day, "teamId", "clusterId", severity, kind, open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew")
   SELECT day, team, cl, severity, kind, open, accepted, breached, at_risk, age30, age60, age90, new, reopened, fixed, fixed_with_due, fixed_on_time, closed_other, accepted_new
   FROM running
   WHERE open <> 0 OR accepted <> 0 OR breached <> 0 OR new <> 0 OR reopened <> 0 OR fixed <> 0 OR closed_other <> 0 OR accepted_new <> 0;
 
   -- The organisation: every team's rows together.
-  INSERT INTO "PostureDaily" (day, "teamId", "clusterId", severity, kind, open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew")
+  INSERT INTO rollup_rows (day, "teamId", "clusterId", severity, kind, open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew")
   SELECT day, '*', "clusterId", severity, kind, sum(open), sum(accepted), sum(breached), sum("atRisk"), sum(age30), sum(age60), sum(age90), sum(new), sum(reopened), sum(fixed),
     sum("fixedWithDue"), sum("fixedOnTime"), sum("closedOther"), sum("acceptedNew")
-  FROM "PostureDaily" WHERE day BETWEEN first_day AND last_day AND "teamId" <> '*' GROUP BY day, "clusterId", severity, kind;
+  FROM rollup_rows GROUP BY day, "clusterId", severity, kind;
+
+  CREATE TEMP TABLE rollup_fixes ON COMMIT DROP AS
+  SELECT f.at::date AS day, t.team AS "teamId", cl AS "clusterId", severity, f.days, count(*)::int AS fixes
+  FROM rollup_piece, LATERAL rollup_flows(oa, ca, cas, reopened, due, next_open, first, fs, pf, pt) f, LATERAL (VALUES (team), ('*')) AS t(team)
+  WHERE f.series = 'ttr' AND f.at::date BETWEEN first_day AND last_day
+  GROUP BY 1, 2, 3, 4, 5;
+
+  IF additive THEN
+    PERFORM posture_daily_add_difference(first_day, last_day);
+  ELSE
+    DELETE FROM "PostureDaily" WHERE day <= last_day AND (whole OR day >= first_day);
+    DELETE FROM "FixDurationDaily" WHERE day <= last_day AND (whole OR day >= first_day);
+    INSERT INTO "PostureDaily" SELECT * FROM rollup_rows;
+    INSERT INTO "FixDurationDaily" (day, "teamId", "clusterId", severity, days, fixes) SELECT day, "teamId", "clusterId", severity, days, fixes FROM rollup_fixes;
+  END IF;
+END
+$fn$;
+
+-- A rollup row that counts nothing (a transaction's +1 and -1 can leave one).
+CREATE OR REPLACE FUNCTION posture_daily_zero(r "PostureDaily") RETURNS boolean LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT (r.open, r.accepted, r.breached, r."atRisk", r.age30, r.age60, r.age90, r.new, r.reopened, r.fixed, r."fixedWithDue", r."fixedOnTime", r."closedOther", r."acceptedNew")
+    = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+$fn$;
+
+-- Adds rows' counts to the stored ones (a row not there yet is inserted as given): what each
+-- transaction changed, and what a rebuild corrects. In key order, so that none deadlocks another.
+CREATE OR REPLACE FUNCTION posture_daily_add(rows "PostureDaily"[]) RETURNS int LANGUAGE sql AS $fn$
+  WITH added AS (
+    INSERT INTO "PostureDaily" SELECT * FROM unnest(rows) ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (day, "teamId", "clusterId", severity, kind) DO UPDATE SET
+      open = "PostureDaily".open + EXCLUDED.open, accepted = "PostureDaily".accepted + EXCLUDED.accepted,
+      breached = "PostureDaily".breached + EXCLUDED.breached, "atRisk" = "PostureDaily"."atRisk" + EXCLUDED."atRisk",
+      age30 = "PostureDaily".age30 + EXCLUDED.age30, age60 = "PostureDaily".age60 + EXCLUDED.age60, age90 = "PostureDaily".age90 + EXCLUDED.age90,
+      new = "PostureDaily".new + EXCLUDED.new, reopened = "PostureDaily".reopened + EXCLUDED.reopened, fixed = "PostureDaily".fixed + EXCLUDED.fixed,
+      "fixedWithDue" = "PostureDaily"."fixedWithDue" + EXCLUDED."fixedWithDue", "fixedOnTime" = "PostureDaily"."fixedOnTime" + EXCLUDED."fixedOnTime",
+      "closedOther" = "PostureDaily"."closedOther" + EXCLUDED."closedOther", "acceptedNew" = "PostureDaily"."acceptedNew" + EXCLUDED."acceptedNew"
+    RETURNING 1)
+  SELECT count(*)::int FROM added
+$fn$;
+
+-- An additive rebuild's write: the rebuilt rows minus the stored ones, as one snapshot read them,
+-- added to the live rows (which may have gained counts since), only where they differ; then the
+-- rows left counting nothing go.
+CREATE OR REPLACE FUNCTION posture_daily_add_difference(first_day date, last_day date) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  changed "PostureDaily"[];
+BEGIN
+  WITH both_sides AS (
+    SELECT * FROM rollup_rows
+    UNION ALL
+    SELECT day, "teamId", "clusterId", severity, kind, -open, -accepted, -breached, -"atRisk", -age30, -age60, -age90, -new, -reopened, -fixed,
+      -"fixedWithDue", -"fixedOnTime", -"closedOther", -"acceptedNew"
+    FROM rollup_stored WHERE day >= first_day),
+  difference AS (
+    SELECT ROW(day, "teamId", "clusterId", severity, kind, sum(open), sum(accepted), sum(breached), sum("atRisk"), sum(age30), sum(age60), sum(age90),
+      sum(new), sum(reopened), sum(fixed), sum("fixedWithDue"), sum("fixedOnTime"), sum("closedOther"), sum("acceptedNew"))::"PostureDaily" AS d
+    FROM both_sides GROUP BY day, "teamId", "clusterId", severity, kind)
+  SELECT array_agg(d) INTO changed FROM difference WHERE NOT posture_daily_zero(d);
+  PERFORM posture_daily_add(changed);
+  DELETE FROM "PostureDaily" p WHERE p.day BETWEEN first_day AND last_day AND posture_daily_zero(p);
 
   INSERT INTO "FixDurationDaily" (day, "teamId", "clusterId", severity, days, fixes)
-  SELECT f.at::date, t.team, cl, severity, f.days, count(*)::int
-  FROM rollup_piece, LATERAL rollup_flows(oa, ca, cas, reopened, due, next_open, first, fs, pf, pt) f, LATERAL (VALUES (team), ('*')) AS t(team)
-  WHERE f.series = 'ttr' AND f.at::date BETWEEN first_day AND LEAST(last_day, today)
-  GROUP BY 1, 2, 3, 4, 5;
+  SELECT day, "teamId", "clusterId", severity, days, sum(fixes)::int
+  FROM (SELECT day, "teamId", "clusterId", severity, days, fixes FROM rollup_fixes
+    UNION ALL SELECT day, "teamId", "clusterId", severity, days, -fixes FROM rollup_stored_fixes) x
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(fixes) <> 0 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (day, "teamId", "clusterId", severity, days) DO UPDATE SET fixes = "FixDurationDaily".fixes + EXCLUDED.fixes;
+  DELETE FROM "FixDurationDaily" WHERE day BETWEEN first_day AND last_day AND fixes = 0;
 END
 $fn$;
 
@@ -425,6 +513,7 @@ $fn$;
 CREATE OR REPLACE FUNCTION posture_today_apply(eps rollup_episode[]) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   d0 date := (now() AT TIME ZONE 'UTC')::date;
+  added int;
 BEGIN
   -- The back-fill, followed by a full rebuild, does without.
   IF COALESCE(cardinality(eps), 0) = 0 OR current_setting('portcullis.rollups_today', true) = 'off' THEN
@@ -460,23 +549,17 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (day, "teamId", "clusterId", severity, days) DO UPDATE SET fixes = "FixDurationDaily".fixes + EXCLUDED.fixes
     RETURNING 1)
-  INSERT INTO "PostureDaily" (day, "teamId", "clusterId", severity, kind, open, accepted, breached, "atRisk", age30, age60, age90, new, reopened, fixed, "fixedWithDue", "fixedOnTime", "closedOther", "acceptedNew")
-  SELECT day, team, cl, severity, kind,
-    COALESCE(sum(n) FILTER (WHERE series = 'open'), 0), COALESCE(sum(n) FILTER (WHERE series = 'accepted'), 0),
-    COALESCE(sum(n) FILTER (WHERE series = 'breached'), 0), COALESCE(sum(n) FILTER (WHERE series = 'atRisk'), 0),
-    COALESCE(sum(n) FILTER (WHERE series = 'age30'), 0), COALESCE(sum(n) FILTER (WHERE series = 'age60'), 0), COALESCE(sum(n) FILTER (WHERE series = 'age90'), 0),
-    COALESCE(sum(n) FILTER (WHERE series = 'new'), 0), COALESCE(sum(n) FILTER (WHERE series = 'reopened'), 0), COALESCE(sum(n) FILTER (WHERE series = 'fixed'), 0),
-    COALESCE(sum(n) FILTER (WHERE series = 'fixedWithDue'), 0), COALESCE(sum(n) FILTER (WHERE series = 'fixedOnTime'), 0),
-    COALESCE(sum(n) FILTER (WHERE series = 'closedOther'), 0), COALESCE(sum(n) FILTER (WHERE series = 'acceptedNew'), 0)
-  FROM counted WHERE series <> 'ttr'
-  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (day, "teamId", "clusterId", severity, kind) DO UPDATE SET
-    open = "PostureDaily".open + EXCLUDED.open, accepted = "PostureDaily".accepted + EXCLUDED.accepted,
-    breached = "PostureDaily".breached + EXCLUDED.breached, "atRisk" = "PostureDaily"."atRisk" + EXCLUDED."atRisk",
-    age30 = "PostureDaily".age30 + EXCLUDED.age30, age60 = "PostureDaily".age60 + EXCLUDED.age60, age90 = "PostureDaily".age90 + EXCLUDED.age90,
-    new = "PostureDaily".new + EXCLUDED.new, reopened = "PostureDaily".reopened + EXCLUDED.reopened, fixed = "PostureDaily".fixed + EXCLUDED.fixed,
-    "fixedWithDue" = "PostureDaily"."fixedWithDue" + EXCLUDED."fixedWithDue", "fixedOnTime" = "PostureDaily"."fixedOnTime" + EXCLUDED."fixedOnTime",
-    "closedOther" = "PostureDaily"."closedOther" + EXCLUDED."closedOther", "acceptedNew" = "PostureDaily"."acceptedNew" + EXCLUDED."acceptedNew";
+  SELECT posture_daily_add(array_agg(r)) INTO added
+  FROM (
+    SELECT ROW(day, team, cl, severity, kind,
+      COALESCE(sum(n) FILTER (WHERE series = 'open'), 0), COALESCE(sum(n) FILTER (WHERE series = 'accepted'), 0),
+      COALESCE(sum(n) FILTER (WHERE series = 'breached'), 0), COALESCE(sum(n) FILTER (WHERE series = 'atRisk'), 0),
+      COALESCE(sum(n) FILTER (WHERE series = 'age30'), 0), COALESCE(sum(n) FILTER (WHERE series = 'age60'), 0), COALESCE(sum(n) FILTER (WHERE series = 'age90'), 0),
+      COALESCE(sum(n) FILTER (WHERE series = 'new'), 0), COALESCE(sum(n) FILTER (WHERE series = 'reopened'), 0), COALESCE(sum(n) FILTER (WHERE series = 'fixed'), 0),
+      COALESCE(sum(n) FILTER (WHERE series = 'fixedWithDue'), 0), COALESCE(sum(n) FILTER (WHERE series = 'fixedOnTime'), 0),
+      COALESCE(sum(n) FILTER (WHERE series = 'closedOther'), 0), COALESCE(sum(n) FILTER (WHERE series = 'acceptedNew'), 0))::"PostureDaily" AS r
+    FROM counted WHERE series <> 'ttr'
+    GROUP BY day, team, cl, severity, kind) g;
 END
 $fn$;
 

@@ -3,16 +3,19 @@
 // the same history, and an incremental rebuild equals a full one; episodes from the trigger equal
 // episodes from the events), and scoping (a manager of team A sees no number of team B).
 import fc from "fast-check";
+import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTeam } from "@/lib/admin/teams";
 import { CLI_ACTOR } from "@/lib/authz/actor";
 import { db } from "@/lib/db";
+import { ingestReport } from "@/lib/ingest/ingest-report";
 import type { FindingStatus, Severity } from "@/lib/generated/prisma/enums";
 import { loadReport, reportQuerySchema } from "@/lib/reports/report";
 import { rebuildRollups } from "@/lib/reports/rollups";
 import { recomputeDueDates } from "@/lib/sla/policy";
 import { loadSlaSettings } from "@/lib/sla/settings";
 import { resetDatabase } from "../support/db-state";
+import { fixtureText } from "../support/fixtures";
 
 const DAY = 86_400_000;
 const NOW = new Date();
@@ -316,3 +319,60 @@ describe("today's rollups", () => {
     );
   }, 300_000);
 });
+
+// ---------------------------------------------------------------- the hourly rebuild, while reports arrive
+
+const onRealServer = Boolean(process.env.TEST_DATABASE_URL);
+// The embedded server runs one transaction at a time, so it cannot hold one open while another waits.
+if (!onRealServer && process.env.CI) throw new Error("the rebuild's concurrency test needs TEST_DATABASE_URL in CI");
+
+describe.skipIf(!onRealServer)("the hourly rebuild", () => {
+  it("holds up no ingest, and counts what an ingest changed while it ran exactly once", async () => {
+    await setUp();
+    await play({ key: "c1", team: "a", severity: "critical", firstSeen: 3, dueInDays: 7, steps: [] });
+    await play({ key: "h1", team: "b", severity: "high", firstSeen: 2, dueInDays: 30, steps: [{ daysAgo: 1, status: "fixed" }] });
+    await rebuildRollups("all", NOW);
+    // A drift for the rebuild to repair: team Alpha's open criticals of today, off by 5.
+    const today = dayAgo(0);
+    const drifted = db.$executeRaw`UPDATE "PostureDaily" SET open = open + 5 WHERE day = ${today}::date AND "teamId" = ${teams.a} AND "clusterId" = '' AND severity = 'critical'`;
+    expect(await drifted).toBe(1);
+    // Another session holds that row, so the rebuild stops between reading its snapshot and writing.
+    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT 1 FROM "PostureDaily" WHERE day = $1::date AND "teamId" = $2 AND "clusterId" = '' AND severity = 'critical' FOR UPDATE`, [today, teams.a]);
+      const rebuild = rebuildRollups("recent", NOW);
+      // (Asked on another connection: a transaction sees the activity as it was at its first look.)
+      const rebuildWaits = async () =>
+        (await db.$queryRaw<unknown[]>`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT posture_daily_rebuild(%'`).length === 1;
+      await until(rebuildWaits);
+      // A report of a new image meanwhile: it must land without waiting for the rebuild.
+      const ingest = ingestReport({ body: fixtureText("trivy/trivy_alpine-310.json"), context: { format: "auto" } });
+      const landed = await Promise.race([ingest.then(() => "landed"), new Promise((resolve) => setTimeout(() => resolve("waited for the rebuild"), 10_000))]);
+      await holder.query("ROLLBACK");
+      await rebuild;
+      const { findings } = await ingest;
+      expect(landed).toBe("landed");
+      expect(findings.new).toBe(4);
+      // Counted once: the drift repaired, the report's four new findings counted by its own
+      // transaction and not again by the rebuild, and every row what a rebuild from scratch gives.
+      const [org] = await db.$queryRaw<{ new: number; open: number }[]>`
+        SELECT sum(new)::int AS new, sum(open)::int AS open FROM "PostureDaily" WHERE day = ${today}::date AND "teamId" = '*' AND "clusterId" = ''`;
+      expect(org).toEqual({ new: 4, open: 5 });
+      const kept = await rollupsFromToday();
+      await rebuildRollups("all", NOW);
+      expect(kept).toEqual(await rollupsFromToday());
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
