@@ -9,7 +9,18 @@ export function applyContext(groups: TargetFindings[], context: IngestContext): 
   if (context.image && imageGroups.length > 1) {
     throw new ReportError("image= cannot be used with a report that covers several images (a cluster report)", "invalid_context");
   }
-  return groups.map((group) => ({ ...group, target: applyToTarget(group.target, context) }));
+  return groups.map((group) => ({ ...group, target: applyToTarget(group.target, context), ...checkedKinds(group, context) }));
+}
+
+/**
+ * What a group looked for, so that it closes only findings of those kinds: what the report says
+ * (an operator's VulnerabilityReport), narrowed by scanners=, and always the kinds it lists.
+ */
+function checkedKinds(group: TargetFindings, context: IngestContext): Pick<TargetFindings, "checks"> {
+  if (!context.scanners) return group.checks ? { checks: group.checks } : {};
+  const declared = context.scanners;
+  const looked = group.checks ? group.checks.filter((kind) => declared.includes(kind)) : declared;
+  return { checks: [...new Set([...looked, ...group.findings.map((f) => f.kind)])] };
 }
 
 function applyToTarget(target: ReportTarget, context: IngestContext): ReportTarget {

@@ -2,14 +2,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { POST as postScan } from "@/app/api/v1/scans/route";
 import { db } from "@/lib/db";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findingHistory } from "@/lib/findings/history";
 import { findFindings, findingQuerySchema } from "@/lib/findings/explore";
 import { findingDetail } from "@/lib/posture/details";
-import type { IngestContext } from "@/lib/ingest/context";
+import { ingestContextSchema, type IngestContext } from "@/lib/ingest/context";
 import { databaseFingerprint, resetDatabase } from "../support/db-state";
 import { fixtureJson, fixtureText } from "../support/fixtures";
+import { createApiToken } from "@/lib/tokens/api-tokens";
 
 const context: IngestContext = { format: "auto" };
 const day = (n: number) => new Date(Date.UTC(2026, 9, 1 + n));
@@ -226,5 +228,49 @@ describe("context parameters", () => {
     const [run] = image.workloads;
     expect([run.workload.namespace.cluster.name, run.workload.namespace.name, run.workload.kind, run.workload.name]).toEqual(["prod-eu", "payments", "deployment", "checkout"]);
     expect(await db.finding.count({ where: { team: { name: "Payments" } } })).toBe(2);
+  });
+});
+
+describe("a scan that did not look for every kind (scanners=)", () => {
+  /** The alpine report with the two secrets of the secrets fixture found in the image as well: Trivy's default scan (vuln,secret). */
+  function alpineWithSecrets(): string {
+    const report = fixtureJson<{ Results: unknown[] }>("trivy/trivy_alpine-310.json");
+    report.Results.push(fixtureJson<{ Results: unknown[] }>("trivy/trivy_secrets.json").Results[0]);
+    return JSON.stringify(report);
+  }
+  const image = "registry.example.com/shop/alpine:3.10";
+  const openKinds = async () => (await db.finding.findMany({ where: { status: "open" }, select: { kind: true } })).map((f) => f.kind).sort();
+
+  it("closes only the kinds it looked for: `trivy --scanners vuln` leaves the secrets an earlier scan found open", async () => {
+    expect((await ingestReport({ body: alpineWithSecrets(), context: { format: "auto", image } })).findings).toMatchObject({ total: 6, new: 6 });
+    const vulnOnly = await ingestReport({ body: alpineWithout("CVE-2019-1549"), context: { format: "auto", image, scanners: ["vulnerability"] } });
+    expect(vulnOnly.findings).toMatchObject({ total: 2, unchanged: 2, fixed: 2 });
+    expect(await openKinds()).toEqual(["secret", "secret", "vulnerability", "vulnerability"]);
+    // Without scanners=, a report is taken to have looked for everything (Trivy's default for an image).
+    expect((await ingestReport({ body: alpineWithout("CVE-2019-1549"), context: { format: "auto", image } })).findings).toMatchObject({ fixed: 2 });
+    expect(await openKinds()).toEqual(["vulnerability", "vulnerability"]);
+  });
+
+  it("still closes what it lists kinds of: a report with secrets looked for them, whatever scanners= says", async () => {
+    await ingestReport({ body: alpineWithSecrets(), context: { format: "auto", image } });
+    const report = fixtureJson<{ Results: { Secrets?: unknown[] }[] }>("trivy/trivy_alpine-310.json");
+    const secrets = fixtureJson<{ Results: { Secrets: unknown[] }[] }>("trivy/trivy_secrets.json").Results[0];
+    report.Results.push({ ...secrets, Secrets: secrets.Secrets.slice(0, 1) });
+    const result = await ingestReport({ body: JSON.stringify(report), context: { format: "auto", image, scanners: ["vulnerability"] } });
+    expect(result.findings).toMatchObject({ total: 5, unchanged: 5, fixed: 1 });
+    expect(await openKinds()).toEqual(["secret", "vulnerability", "vulnerability", "vulnerability", "vulnerability"]);
+  });
+
+  it("is read from the query as Trivy names its scanners, and a name it does not know is a 400 that stores nothing", async () => {
+    expect(ingestContextSchema.parse({ scanners: "vuln,misconfig" }).scanners).toEqual(["vulnerability", "misconfiguration"]);
+    expect(ingestContextSchema.parse({ scanners: "secret,config,license" }).scanners).toEqual(["secret", "misconfiguration"]);
+    const { token } = await createApiToken({ name: "ci", scopes: ["ingest"] });
+    const post = (query: string) =>
+      postScan(new Request(`http://localhost/api/v1/scans?${query}`, { method: "POST", body: alpineWithSecrets(), headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }));
+    const refused = await post("scanners=vuln,rootkit");
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toMatch(/'rootkit' is not one of Trivy's scanners: vuln, misconfig, secret, license \(scanners\)/);
+    expect(await db.finding.count()).toBe(0);
+    expect((await post("scanners=vuln")).status).toBe(201);
   });
 });
