@@ -7,7 +7,7 @@ import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTeam } from "@/lib/admin/teams";
 import { CLI_ACTOR } from "@/lib/authz/actor";
-import { db } from "@/lib/db";
+import { db, disconnectDb } from "@/lib/db";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import type { FindingStatus, Severity } from "@/lib/generated/prisma/enums";
 import { loadReport, reportQuerySchema } from "@/lib/reports/report";
@@ -364,6 +364,35 @@ describe.skipIf(!onRealServer)("the hourly rebuild", () => {
       await rebuildRollups("all", NOW);
       expect(kept).toEqual(await rollupsFromToday());
     } finally {
+      await holder.end();
+    }
+  });
+});
+
+describe.skipIf(!onRealServer)("a rollup rebuild", () => {
+  it("is not cancelled by the pages' statement and lock timeouts (at scale it takes longer than they allow)", async () => {
+    await setUp();
+    await play({ key: "c1", team: "a", severity: "critical", firstSeen: 3, dueInDays: 7, steps: [] });
+    await rebuildRollups("all", NOW);
+    const today = dayAgo(0);
+    await db.$executeRaw`UPDATE "PostureDaily" SET open = open + 5 WHERE day = ${today}::date AND "teamId" = ${teams.a} AND "clusterId" = '' AND severity = 'critical'`;
+    // The rebuild's write waits for this row 2 s, twice what the pages may take here.
+    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query(`SELECT 1 FROM "PostureDaily" WHERE day = $1::date AND "teamId" = $2 AND "clusterId" = '' AND severity = 'critical' FOR UPDATE`, [today, teams.a]);
+    await disconnectDb();
+    process.env.DATABASE_STATEMENT_TIMEOUT_SECONDS = "1";
+    try {
+      const rebuild = rebuildRollups("recent", NOW);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await holder.query("ROLLBACK");
+      await expect(rebuild).resolves.toMatchObject({ from: dayAgo(1) });
+      const [row] = await db.$queryRaw<{ open: number }[]>`SELECT open FROM "PostureDaily" WHERE day = ${today}::date AND "teamId" = ${teams.a} AND "clusterId" = '' AND severity = 'critical'`;
+      expect(row.open).toBe(1);
+    } finally {
+      delete process.env.DATABASE_STATEMENT_TIMEOUT_SECONDS;
+      await disconnectDb();
       await holder.end();
     }
   });
