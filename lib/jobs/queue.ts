@@ -62,7 +62,8 @@ export async function startWorker(): Promise<PgBoss> {
   await oneReplicaAtATime(env().databaseUrl, "jobs-setup", async () => {
     await boss.start();
     for (const job of scheduledJobs()) {
-      await boss.createQueue(job.name);
+      await boss.createQueue(job.name, { name: job.name, ...RETRIES });
+      await boss.updateQueue(job.name, { name: job.name, ...RETRIES }); // a queue made by an earlier version keeps its old options otherwise
       await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
     }
   });
@@ -74,6 +75,13 @@ export async function startWorker(): Promise<PgBoss> {
   setDeliveryWaker(() => void boss.send(DELIVER, {}, { singletonKey: "now", singletonSeconds: 2 }).catch((error) => logUnexpected("jobs", error)));
   return boss;
 }
+
+/**
+ * A failed run is tried again twice, after a minute or two and then a few: pg-boss's default
+ * retries at once, so a job that failed under load (a rollup rebuild cancelled in a soak) ran
+ * twice more under the same load.
+ */
+const RETRIES = { retryLimit: 2, retryDelay: 60, retryBackoff: true };
 
 /** A cron run is created within seconds of its minute: that minute is the slot it is due for. */
 const minuteOf = (at: Date) => new Date(Math.floor(new Date(at).getTime() / 60_000) * 60_000);
