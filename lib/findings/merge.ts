@@ -79,6 +79,9 @@ async function stageFindings(sql: Sql, input: MergeInput, findings: readonly Mer
     `CREATE TEMP TABLE incoming_finding (k text, kind text, rule text, title text, sev text, cvss float8, vid text, vk text, pkg text, ver text,
        path text, purl text, fix text, fixable boolean, sst text, loc text, line int, det jsonb, ns text, wl text, team text, init text) ON COMMIT DROP`,
   );
+  // The identities of the staged findings that are already known (filled with their sightings).
+  await sql.query(`DROP TABLE IF EXISTS known_finding`);
+  await sql.query(`CREATE TEMP TABLE known_finding (k text) ON COMMIT DROP`);
   await copyRows(
     sql,
     "incoming_finding",
@@ -197,17 +200,23 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
     [input.scanId, input.tool],
   );
   await sql.query(`SELECT set_config('portcullis.read_model', '', true)`);
-  // Every known finding this scan lists (the reopened ones too) was seen by it.
+  // Every known finding this scan lists (the reopened ones too) was seen by it. Their identities
+  // are kept aside, so that the insert below builds rows for new identities only: in a rescan
+  // where nothing changed, building 20,000 rows for the unique index to refuse cost more than
+  // recording their sightings.
   const sighted = await sql.query(
-    `INSERT INTO "FindingSighting" ("findingId", "lastSeenAt", "lastScanId")
-     SELECT f.id, $2::timestamptz, $1 FROM incoming_finding i JOIN "Finding" f ON f."identityKey" = i.k
+    `WITH seen AS MATERIALIZED (SELECT f.id, i.k FROM incoming_finding i JOIN "Finding" f ON f."identityKey" = i.k),
+     kept AS (INSERT INTO known_finding (k) SELECT k FROM seen)
+     INSERT INTO "FindingSighting" ("findingId", "lastSeenAt", "lastScanId")
+     SELECT id, $2::timestamptz, $1 FROM seen
      ON CONFLICT ("findingId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt", "lastScanId" = EXCLUDED."lastScanId"`,
     [input.scanId, now],
   );
   // The new finding's first scan is its first history entry (no separate event row: at 20k new
-  // findings a report, that row cost a third of the merge). Known identities are left out by the
-  // unique index alone: a NOT EXISTS here was planned, on a new database whose statistics say
-  // Finding is empty, as a sequential scan of the table the statement was filling (3.9 s at 20k).
+  // findings a report, that row cost a third of the merge). Known identities are left out by
+  // known_finding, with the unique index as the guard. (Not by a NOT EXISTS on Finding itself: on
+  // a new database whose statistics say Finding is empty, that was planned as a sequential scan
+  // of the table the statement was filling, 3.9 s at 20k.)
   const created = await sql.query(
     `INSERT INTO "Finding" (id, "identityKey", kind, "targetKey", "reportedBy", "imageId", "clusterId", "namespaceId", "workloadId",
        "teamId", "vulnerabilityId", "vulnerabilityKey", "ruleId", title, severity, "cvssScore", "packageName", "installedVersion", "packagePath", purl,
@@ -219,6 +228,7 @@ export async function mergeFindings(sql: Sql, input: MergeInput): Promise<MergeC
        CASE WHEN i.init = 'fixed' THEN $3::timestamptz END, CASE WHEN i.init = 'fixed' THEN $1 END, ${dueSql(sla, "$3::timestamptz", "joined")},
        CASE WHEN i.fixable THEN $3::timestamptz END
      FROM incoming_finding i ${SLA_DAYS_JOIN}
+     WHERE NOT EXISTS (SELECT 1 FROM known_finding kf WHERE kf.k = i.k)
      ON CONFLICT ("identityKey") DO NOTHING`,
     [input.scanId, input.tool, now, input.targetKey, input.imageId, input.clusterId],
   );
