@@ -5,6 +5,7 @@
 import { copyRows, pgArray, type Sql } from "@/lib/sql";
 import type { TokenBinding } from "@/lib/authz/policy";
 import type { NormalisedFinding, VulnerabilityRecord } from "@/lib/findings/model";
+import { storedReferences } from "@/lib/findings/text";
 
 export function catalogueScope(binding: TokenBinding): string {
   if (binding.teamId) return `team:${binding.teamId}`;
@@ -42,7 +43,7 @@ export async function upsertVulnerabilityCatalogue(sql: Sql, findings: readonly 
     sql,
     "incoming_vulnerability",
     COLUMNS,
-    changed.map(([key, v]) => [key, v.id, scope, pgArray(v.aliases), v.severity, v.cvssScore, v.cvssVector, v.cvssVersion, v.title, v.description, pgArray(v.cwes), pgArray(v.references), v.publishedAt, v.modifiedAt]),
+    changed.map(([key, v]) => [key, v.id, scope, pgArray(v.aliases), v.severity, v.cvssScore, v.cvssVector, v.cvssVersion, v.title, v.description, pgArray(v.cwes), pgArray(storedReferences(v.references)), v.publishedAt, v.modifiedAt]),
   );
   await sql.query(`
     INSERT INTO "Vulnerability" (key, id, scope, aliases, severity, "cvssScore", "cvssVector", "cvssVersion", title, description, cwes, "references", "publishedAt", "modifiedAt", "updatedAt")

@@ -21,6 +21,7 @@ export interface VulnerabilityRecord {
   title: string | null;
   description: string | null;
   cwes: string[];
+  /** As the report lists them (repeats and empty ones included): see storedReferences. */
   references: string[];
   publishedAt: Date | null;
   modifiedAt: Date | null;

@@ -128,6 +128,23 @@ describe("images across formats", () => {
     expect(finding.vulnerability?.description).toBe("ab");
   });
 
+  it("stores a vulnerability's links once each, none empty, at most 100, each bounded", async () => {
+    type Entry = { VulnerabilityID: string; PrimaryURL?: string; References?: string[] };
+    const report = fixtureJson<{ Results: { Vulnerabilities: Entry[] }[] }>("trivy/trivy_debian-buster.json");
+    const [first, second] = report.Results[0].Vulnerabilities;
+    // The primary link again among the references, a repeat and an empty one.
+    first.PrimaryURL = "https://avd.aquasec.com/nvd/one";
+    first.References = ["https://example.com/a", "https://avd.aquasec.com/nvd/one", "", "https://example.com/a", "https://example.com/b"];
+    second.PrimaryURL = undefined;
+    second.References = [...Array.from({ length: 150 }, (_, i) => `https://example.com/${i}`), `https://example.com/${"x".repeat(3000)}`];
+    await ingestReport({ body: JSON.stringify(report), context: auto });
+    const stored = async (id: string) => (await db.vulnerability.findFirstOrThrow({ where: { id } })).references;
+    expect(await stored(first.VulnerabilityID)).toEqual(["https://avd.aquasec.com/nvd/one", "https://example.com/a", "https://example.com/b"]);
+    const many = await stored(second.VulnerabilityID);
+    expect(many).toHaveLength(100);
+    expect(many.slice(0, 2)).toEqual(["https://example.com/0", "https://example.com/1"]);
+  });
+
   it("needs image= for a pre-0.20 report that names no image, and changes nothing without it", async () => {
     const before = await databaseFingerprint();
     await expect(ingestReport({ body: "null", context: auto })).rejects.toThrowError(/pass image=/);

@@ -208,7 +208,7 @@ function vulnerabilityFinding(v: TrivyVulnerability, packagePath: string | null)
     title: v.Title ?? null,
     description: v.Description ?? null,
     cwes: v.CweIDs ?? [],
-    references: uniqueStrings([v.PrimaryURL, ...(v.References ?? [])]),
+    references: v.PrimaryURL ? [v.PrimaryURL, ...(v.References ?? [])] : (v.References ?? []),
     publishedAt: parseDate(v.PublishedDate),
     modifiedAt: parseDate(v.LastModifiedDate),
   };
