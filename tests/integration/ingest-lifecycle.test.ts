@@ -95,6 +95,24 @@ describe("lifecycle across scans of the same image", () => {
     ]);
   });
 
+  it("creates only the new identities of a rescan that also lists known ones, and keeps the known rows as they were", async () => {
+    // The first scan lacks two findings (CVE-2019-1549 in two packages) that the second adds.
+    const gone = "CVE-2019-1549";
+    const first = await ingestReport({ body: alpineWithout(gone), context, receivedAt: day(0) });
+    expect(first.findings).toEqual({ total: 2, new: 2, reopened: 0, fixed: 0, unchanged: 0 });
+    const known = await db.finding.findMany({ orderBy: { id: "asc" }, select: { id: true, identityKey: true, firstSeenAt: true, firstScanId: true } });
+    const second = await ingestReport({ body: alpineWithout(), context, receivedAt: day(1) });
+    expect(second.findings).toEqual({ total: 4, new: 2, reopened: 0, fixed: 0, unchanged: 2 });
+    const all = await db.finding.findMany({ orderBy: { id: "asc" }, include: { sighting: true } });
+    expect(all).toHaveLength(4);
+    expect(all.slice(0, 2).map((f) => ({ id: f.id, identityKey: f.identityKey, firstSeenAt: f.firstSeenAt, firstScanId: f.firstScanId }))).toEqual(known);
+    expect(all.slice(2).map((f) => [f.ruleId, f.firstScanId, f.sighting?.lastScanId ?? f.lastScanId])).toEqual([
+      [gone, second.scanId, second.scanId],
+      [gone, second.scanId, second.scanId],
+    ]);
+    expect(all.slice(0, 2).map((f) => f.sighting?.lastScanId)).toEqual([second.scanId, second.scanId]);
+  });
+
   it("records a rescan's sighting without rewriting unchanged findings, and rewrites those the scanner says something new of", async () => {
     await ingestReport({ body: alpineWithout(), context, receivedAt: day(0) });
     const versions = async () => new Map((await db.$queryRaw<{ id: string; v: string }[]>`SELECT id, xmin::text AS v FROM "Finding"`).map((r) => [r.id, r.v]));
