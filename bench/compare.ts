@@ -10,7 +10,7 @@ import { spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { generateTrivyReport } from "./report-generator";
-import { printTable, waitForHealth } from "./support";
+import { printTable, quantile, spread, waitForHealth } from "./support";
 import { buildIfNeeded, startNextServer } from "../lib/startup/build";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-database";
 
@@ -86,11 +86,7 @@ async function round(side: Side, image: string, variant: number): Promise<void> 
   for (const [i, [name, status]] of MEASURES.entries()) await post(side, name, bodies[i], status);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const spread = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return `${sorted[0].toFixed(0)} / ${median(xs).toFixed(0)} / ${sorted[sorted.length - 1].toFixed(0)}`;
-};
+const median = (xs: number[]) => quantile(xs, 0.5);
 
 async function main(): Promise<void> {
   if (!baseline) throw new Error("set BENCH_BASELINE to the checkout to compare with (see the comment at the top of bench/compare.ts)");

@@ -9,7 +9,7 @@
 // dropped), default postgresql://postgres@127.0.0.1:5432/postgres. BENCH_RUNS rescans alone (default 30).
 import path from "node:path";
 import { generateTrivyReport } from "./report-generator";
-import { printTable, quantile } from "./support";
+import { printTable, quantile, spread as spreadOf } from "./support";
 import { createTestDatabase } from "../tests/support/test-database";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -20,7 +20,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const REPORT = 20_000;
 
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
-const spread = (xs: number[]) => `${fmt(Math.min(...xs))} / ${fmt(quantile(xs, 0.5))} / ${fmt(Math.max(...xs))}`;
+const spread = (xs: number[]) => spreadOf(xs, fmt);
 
 async function main(): Promise<void> {
   const database = await createTestDatabase("bench_rollup", 54334, server);

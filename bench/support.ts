@@ -37,3 +37,8 @@ export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
+
+/** "min / median / max" of a set of timings, each as `format` writes a number of milliseconds. */
+export function spread(values: number[], format: (ms: number) => string = (ms) => ms.toFixed(0)): string {
+  return `${format(Math.min(...values))} / ${format(quantile(values, 0.5))} / ${format(Math.max(...values))}`;
+}
